@@ -1,0 +1,6 @@
+#include "jit/jit.h"
+
+bool jit_supported(void)
+{
+    return false;
+}

@@ -1,0 +1,8 @@
+/* The memory layer's public face: guest physical space, page descriptors, soft
+ * TLB and page walkers. It knows nothing of the CPU. */
+#ifndef BT86_MEM_MEM_H
+#define BT86_MEM_MEM_H
+
+#include "mem/phys.h"
+
+#endif

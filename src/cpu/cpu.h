@@ -1,7 +1,212 @@
-/* The CPU's public face. */
+/* The CPU's public face: architectural state of one P6-class x86 CPU and the
+ * calls the board and the tests use. Instruction handlers, the decoder and the block
+ * cache live behind internal headers in this folder.
+ *
+ * Layout: the fields the execution loop and (later) JIT code touch on every
+ * instruction come first, so that they share cache lines and have small fixed
+ * offsets; docs/ARCHITECTURE.md lists them. Do not reorder them casually. */
 #ifndef BT86_CPU_CPU_H
 #define BT86_CPU_CPU_H
 
 #include "mem/mem.h"
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum gpr { REG_EAX, REG_ECX, REG_EDX, REG_EBX, REG_ESP, REG_EBP, REG_ESI, REG_EDI, REG_ZERO };
+enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+
+/* EFLAGS bits (Intel SDM Vol. 1, 3.4.3). */
+#define FLAG_CF     0x00000001u
+#define FLAG_FIXED1 0x00000002u /* bit 1 always reads 1 */
+#define FLAG_PF     0x00000004u
+#define FLAG_AF     0x00000010u
+#define FLAG_ZF     0x00000040u
+#define FLAG_SF     0x00000080u
+#define FLAG_TF     0x00000100u
+#define FLAG_IF     0x00000200u
+#define FLAG_DF     0x00000400u
+#define FLAG_OF     0x00000800u
+#define FLAG_IOPL   0x00003000u
+#define FLAG_NT     0x00004000u
+#define FLAG_RF     0x00010000u
+#define FLAG_VM     0x00020000u
+#define FLAG_AC     0x00040000u
+#define FLAG_VIF    0x00080000u
+#define FLAG_VIP    0x00100000u
+#define FLAG_ID     0x00200000u
+#define FLAGS_ARITH (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF)
+
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
+#define CR0_NE 0x00000020u
+#define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR0_PG 0x80000000u
+
+/* A segment register with its hidden descriptor cache. */
+struct segment {
+    uint32_t base;
+    uint32_t limit; /* byte granular, after the G bit is applied */
+    uint16_t sel;
+    uint16_t attr; /* descriptor bits 40-47 (type, S, DPL, P) and 52-55 (AVL, L, D/B, G) as
+                      bits 0-7 and 12-15, the layout LAR returns shifted right by 8 */
+    /* Derived for the access fast path: an access [off, off+size-1] is allowed when
+     * off >= valid_lo and off+size-1 <= valid_hi (expand-down segments and
+     * unusable ones are encoded here too), and by kind when readable/writable. */
+    uint32_t valid_lo, valid_hi;
+    bool readable, writable;
+};
+
+#define SEG_ATTR_ACCESSED  0x0001u
+#define SEG_ATTR_WRITABLE  0x0002u /* data: writable; code: readable */
+#define SEG_ATTR_EXPDOWN   0x0004u /* data: expand-down; code: conforming */
+#define SEG_ATTR_CODE      0x0008u
+#define SEG_ATTR_S         0x0010u /* code/data (not system) */
+#define SEG_ATTR_DPL_SHIFT 5
+#define SEG_ATTR_P         0x0080u
+#define SEG_ATTR_DB        0x4000u
+#define SEG_ATTR_G         0x8000u
+
+/* Lazy arithmetic flags: the last flag-setting operation, materialised into
+ * EFLAGS only when something reads the flags (flags.c). */
+enum lazy_op {
+    LAZY_NONE, /* eflags holds the arithmetic flags */
+    LAZY_ADD,  /* ADD, ADC: a + b (+ carry) = res */
+    LAZY_SUB,  /* SUB, SBB, CMP, NEG (a = 0): a - b (- borrow) = res */
+    LAZY_LOGIC,
+    LAZY_INC, /* like ADD with b = 1, but CF is kept in eflags */
+    LAZY_DEC, /* like SUB with b = 1, but CF is kept in eflags */
+};
+
+struct lazy_flags {
+    uint32_t res, a, b;
+    uint8_t op;   /* enum lazy_op */
+    uint8_t size; /* operand size in bytes: 1, 2, 4 */
+};
+
+/* What the CPU needs from the board: port I/O and the interrupt acknowledge cycle. */
+struct cpu_bus {
+    uint32_t (*io_read)(void *opaque, uint16_t port, int size);
+    void (*io_write)(void *opaque, uint16_t port, uint32_t value, int size);
+    int (*irq_ack)(void *opaque); /* INTA: returns the vector of the pending IRQ */
+    void *opaque;
+};
+
+/* How cpu_run returned. */
+enum cpu_exit {
+    CPU_EXIT_BUDGET,   /* the instruction budget ran out */
+    CPU_EXIT_REQUEST,  /* cpu_request_exit was called (a device wants attention) */
+    CPU_EXIT_HALT,     /* HLT: waiting for an interrupt */
+    CPU_EXIT_SHUTDOWN, /* triple fault: the board decides (reset) */
+};
+
+struct block;
+struct block_cache;
+struct insn;
+struct decoder;
+
+struct cpu {
+    /* --- hot: touched by every instruction --- */
+    uint32_t reg[9]; /* enum gpr order; reg[REG_ZERO] is always 0 (absent base/index) */
+    /* While a block runs, eip is the EIP of the block's first instruction; an
+     * instruction's own EIP is eip + insn->eip_off (see insn.h). Between blocks it is
+     * the EIP of the next instruction. */
+    uint32_t eip;
+    uint32_t eflags; /* arithmetic bits are stale while lazy.op != LAZY_NONE */
+    struct lazy_flags lazy;
+    int32_t budget; /* instructions left in this run; <= 0 ends the run at the next block */
+    uint32_t cpl;
+    uint64_t icount;             /* retired instructions since reset */
+    struct tlb_entry *tlb_kind;  /* tlb.entries[kind] for the current CPL */
+    const struct insn *cur_insn; /* the instruction being executed */
+    struct block *cur_block;
+    struct segment seg[SEG_COUNT];
+
+    /* --- system state --- */
+    uint32_t cr[5];
+    uint32_t dr[8];
+    struct {
+        uint32_t base;
+        uint32_t limit;
+    } gdtr, idtr;
+    uint64_t efer;
+    uint32_t a20_mask; /* ~0, or ~(1 << 20) when the A20 gate is closed */
+    bool halted;
+    bool intr_line;        /* INTR input from the interrupt controller */
+    bool inhibit_irq;      /* interrupt shadow after STI, MOV SS, POP SS */
+    bool exit_requested;   /* cpu_request_exit */
+    int delivering;        /* nonzero while an event is being delivered */
+    int delivering_vector; /* ... and which (double/triple fault detection) */
+    enum cpu_exit exit_reason;
+    uint64_t tsc_offset;
+
+    /* --- machinery --- */
+    struct phys_space *phys;
+    struct cpu_bus bus;
+    struct tlb tlb;
+    struct block_cache *cache;
+    struct decoder *decoder;
+    struct block *prev_block; /* the block that ran last, for chaining */
+    struct {
+        int type; /* enum raise_type (exception.c) */
+        int vector;
+        int error_code;
+        int kind; /* enum event_kind */
+        uint32_t next_eip;
+    } raised;
+    jmp_buf exc_jmp; /* exceptions longjmp here (exec.c) */
+};
+
+/* Allocates a CPU on a physical space and resets it. NULL when out of memory. */
+struct cpu *cpu_create(struct phys_space *phys);
+void cpu_destroy(struct cpu *cpu);
+void cpu_set_bus(struct cpu *cpu, const struct cpu_bus *bus);
+
+/* Power-on/RESET state (Intel SDM Vol. 3, 10.1): real mode at F000:FFF0. */
+void cpu_reset(struct cpu *cpu);
+
+/* Runs guest code until budget instructions have retired (a block may overshoot by
+ * less than its length), the CPU halts, or an exit is requested. */
+enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget);
+
+/* Ends the current run at the next block boundary (callable from device code that
+ * runs inside an instruction, e.g. a port write). */
+void cpu_request_exit(struct cpu *cpu);
+
+/* The INTR pin. The CPU calls bus.irq_ack when it takes the interrupt. */
+void cpu_set_intr(struct cpu *cpu, bool level);
+
+/* EFLAGS with the lazy arithmetic flags materialised. */
+uint32_t cpu_get_eflags(struct cpu *cpu);
+/* Sets every EFLAGS bit as given (a debugger/test write, no privilege checks;
+ * reserved bits forced to their fixed values). */
+void cpu_set_eflags(struct cpu *cpu, uint32_t value);
+
+/* Loads a segment register the real-mode way (base = sel << 4, limit and attributes
+ * unchanged, as on a real CPU). */
+void cpu_load_seg_real(struct cpu *cpu, enum seg_reg seg, uint16_t sel);
+/* Sets a segment's hidden cache directly (tests, loaders): a flat or 16-bit segment
+ * without any descriptor table. attr as struct segment.attr. */
+void cpu_set_seg_cache(struct cpu *cpu, enum seg_reg seg, uint16_t sel, uint32_t base,
+                       uint32_t limit, uint16_t attr);
+
+/* Control register writes with their side effects (TLB flush, mode change). */
+void cpu_set_cr0(struct cpu *cpu, uint32_t value);
+void cpu_set_a20(struct cpu *cpu, bool enabled);
+
+/* Guest memory as the CPU sees it at the current CPL, for debuggers and tests:
+ * false when the linear address does not translate. */
+bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len);
+
+/* The physical range was written behind the CPU's back (DMA, loaders): drop any
+ * blocks translated from it. */
+void cpu_invalidate_phys(struct cpu *cpu, uint64_t paddr, uint32_t len);
 
 #endif

@@ -4,5 +4,6 @@
 #define BT86_MEM_MEM_H
 
 #include "mem/phys.h"
+#include "mem/tlb.h"
 
 #endif

@@ -2,11 +2,12 @@
  * code-write hook the block cache depends on. */
 #include "mem/mem.h"
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 struct mmio_log {
     uint32_t last_offset, last_value;

@@ -1,0 +1,140 @@
+/* Creating, resetting and inspecting a CPU. */
+#include "cpu/block_cache.h"
+#include "cpu/decode.h"
+#include "cpu/flags.h"
+#include "cpu/memory.h"
+#include "cpu/segment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* CPUID.1:EAX and EDX after reset: family 6, model 1, stepping 9 (Pentium Pro). */
+#define CPU_SIGNATURE 0x00000619u
+
+static void code_written(void *opaque, uint64_t paddr, uint32_t len)
+{
+    struct cpu *cpu = opaque;
+    cpu_invalidate_phys(cpu, paddr, len);
+}
+
+static void stop_here(struct cpu *cpu, const struct insn *i)
+{
+    cpu_break_block(cpu, insn_eip(cpu, i));
+}
+
+void cpu_invalidate_phys(struct cpu *cpu, uint64_t paddr, uint32_t len)
+{
+    struct block *running = cpu->cur_block;
+    if (!block_cache_invalidate(cpu->cache, paddr, len, running)) return;
+    /* The running block was written: let the current instruction finish, then
+     * leave the block (DESIGN.md, Self-modifying code). The block is dead and never
+     * re-entered, so its remaining instructions can be rewritten in place. */
+    for (struct insn *i = (struct insn *)cpu->cur_insn + 1;
+         i < running->insns + running->insn_count; i++)
+        i->fn = stop_here;
+    running->flags &= (uint16_t)~BLOCK_SETS_EIP;
+    cpu->prev_block = NULL;
+}
+
+struct cpu *cpu_create(struct phys_space *phys)
+{
+    struct cpu *cpu = calloc(1, sizeof *cpu);
+    if (!cpu) return NULL;
+    cpu->phys = phys;
+    cpu->cache = block_cache_create(phys, &cpu->tlb);
+    cpu->decoder = decoder_create();
+    if (!cpu->cache || !cpu->decoder) {
+        cpu_destroy(cpu);
+        return NULL;
+    }
+    phys->code_hook = (struct code_write_hook){code_written, cpu};
+    cpu_reset(cpu);
+    return cpu;
+}
+
+void cpu_destroy(struct cpu *cpu)
+{
+    if (!cpu) return;
+    if (cpu->phys && cpu->phys->code_hook.opaque == cpu)
+        cpu->phys->code_hook = (struct code_write_hook){0};
+    block_cache_destroy(cpu->cache);
+    decoder_destroy(cpu->decoder);
+    free(cpu);
+}
+
+void cpu_set_bus(struct cpu *cpu, const struct cpu_bus *bus)
+{
+    cpu->bus = *bus;
+}
+
+void cpu_reset(struct cpu *cpu)
+{
+    memset(cpu->reg, 0, sizeof cpu->reg);
+    cpu->reg[REG_EDX] = CPU_SIGNATURE;
+    cpu->eip = 0xfff0;
+    cpu->eflags = FLAG_FIXED1;
+    cpu->lazy.op = LAZY_NONE;
+    cpu->cpl = 0;
+    memset(cpu->cr, 0, sizeof cpu->cr);
+    cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
+    memset(cpu->dr, 0, sizeof cpu->dr);
+    cpu->dr[6] = 0xffff0ff0u;
+    cpu->dr[7] = 0x00000400u;
+    cpu->gdtr.base = cpu->idtr.base = 0;
+    cpu->gdtr.limit = cpu->idtr.limit = 0xffff;
+    cpu->efer = 0;
+    cpu->a20_mask = ~0u;
+    cpu->halted = cpu->inhibit_irq = cpu->exit_requested = false;
+    cpu->delivering = 0;
+    cpu->icount = 0;
+    cpu->tsc_offset = 0;
+    /* Intel SDM Vol. 3, table 10-1: data-like R/W segments with 64 KiB limits; CS
+     * based at FFFF0000 so that the first fetch is at FFFFFFF0. */
+    uint16_t attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED;
+    for (int s = 0; s < SEG_COUNT; s++)
+        cpu_set_seg_cache(cpu, (enum seg_reg)s, 0, 0, 0xffff, attr);
+    cpu_set_seg_cache(cpu, SEG_CS, 0xf000, 0xffff0000u, 0xffff, attr | SEG_ATTR_CODE);
+    cpu_set_seg_cache(cpu, SEG_LDTR, 0, 0, 0xffff, SEG_ATTR_P | 0x2);
+    cpu_set_seg_cache(cpu, SEG_TR, 0, 0, 0xffff, SEG_ATTR_P | 0xb);
+    cpu->tlb_kind = cpu->tlb.entries[TLB_SUPERVISOR];
+    mmu_flush(cpu);
+    block_cache_flush(cpu->cache);
+    cpu->cur_block = cpu->prev_block = NULL;
+}
+
+uint32_t cpu_get_eflags(struct cpu *cpu)
+{
+    return flags_get(cpu);
+}
+
+void cpu_set_eflags(struct cpu *cpu, uint32_t value)
+{
+    /* Bits 1 is fixed to 1; 3, 5, 15 and 22-31 to 0 (Intel SDM Vol. 1, 3.4.3). */
+    cpu->eflags = (value & 0x003f7fd5u) | FLAG_FIXED1;
+    cpu->lazy.op = LAZY_NONE;
+}
+
+void cpu_set_cr0(struct cpu *cpu, uint32_t value)
+{
+    uint32_t old = cpu->cr[0];
+    cpu->cr[0] = value | CR0_ET;
+    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE)) mmu_flush(cpu);
+    if ((old ^ cpu->cr[0]) & CR0_PE)
+        for (int s = 0; s < SEG_COUNT; s++)
+            segment_derive(&cpu->seg[s], !(cpu->cr[0] & CR0_PE));
+}
+
+void cpu_set_a20(struct cpu *cpu, bool enabled)
+{
+    uint32_t mask = enabled ? ~0u : ~(1u << 20);
+    if (mask != cpu->a20_mask) {
+        cpu->a20_mask = mask;
+        mmu_flush(cpu);
+    }
+}
+
+void cpu_set_intr(struct cpu *cpu, bool level)
+{
+    /* Sampled between blocks by the execution loop. */
+    cpu->intr_line = level;
+}

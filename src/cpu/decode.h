@@ -1,0 +1,77 @@
+/* Decoding guest code into blocks of struct insn with Zydis.
+ *
+ * Zydis decodes an instruction; the decoder looks its mnemonic up in a table that
+ * the instruction-family files (ops_*.c) provide, and the family's select function
+ * chooses the handler and fills the operand fields. Adding an instruction family
+ * is one table in its file and one line in decode.c's list of tables. */
+#ifndef BT86_CPU_DECODE_H
+#define BT86_CPU_DECODE_H
+
+#include "cpu/insn.h"
+
+#include <Zydis/Zydis.h>
+#include <stddef.h>
+
+/* Block key mode bits: everything besides the bytes that changes how they decode or
+ * execute. */
+#define MODE_PE        0x01u
+#define MODE_VM        0x02u
+#define MODE_CODE32    0x04u
+#define MODE_STACK32   0x08u
+#define MODE_PG        0x10u
+#define MODE_CPL_SHIFT 8
+
+/* One instruction as Zydis decoded it, plus what its select function reports back. */
+struct decoded {
+    ZydisDecodedInstruction z;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    uint32_t mode;
+    bool ends_block;  /* set by select: control transfer or state change */
+    bool direct_exit; /* set by select: ends in a direct jump (target in imm) or not at all */
+};
+
+/* Fills i (fn and operands) for the instruction; false means #UD. */
+typedef bool (*insn_select_fn)(struct insn *i, struct decoded *d);
+
+struct select_entry {
+    ZydisMnemonic mnemonic;
+    insn_select_fn select;
+};
+
+struct select_table {
+    const struct select_entry *entries;
+    size_t count;
+};
+
+#define SELECT_TABLE(name, array)                                                                  \
+    const struct select_table name = {array, sizeof array / sizeof array[0]}
+
+/* --- helpers for select functions (decode.c) --- */
+
+/* x86 register number 0-7 of a general register of any size (AL..BH as 0-7). */
+int decode_gpr(ZydisRegister r);
+/* Segment register number (enum seg_reg) or -1. */
+int decode_sreg(ZydisRegister r);
+/* Fills the memory-operand fields (base, index, scale, disp, seg, INSN_ADDR32,
+ * INSN_MEM) from a Zydis memory operand. */
+void decode_mem_operand(struct insn *i, const ZydisDecodedOperand *op);
+/* Fills rm (register) or the memory fields from an r/m-style operand. False if the
+ * operand is neither a general register nor memory. */
+bool decode_rm_operand(struct insn *i, const ZydisDecodedOperand *op);
+/* The operand's immediate, truncated to 32 bits. */
+uint32_t decode_imm(const ZydisDecodedOperand *op);
+
+/* The handler every failed selection gets: raise #UD. */
+void op_ud(struct cpu *cpu, const struct insn *i);
+
+/* Translates the block starting at the CPU's current CS:EIP. Raises #PF/#GP when
+ * the first instruction cannot be fetched. */
+struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode);
+
+struct decoder *decoder_create(void);
+void decoder_destroy(struct decoder *d);
+
+/* Mode bits for the CPU's current state. */
+uint32_t cpu_mode_bits(const struct cpu *cpu);
+
+#endif

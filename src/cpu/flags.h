@@ -1,0 +1,65 @@
+/* Lazy arithmetic flags (see struct lazy_flags in cpu.h). Handlers record the
+ * operation with flags_set_*; readers call flags_get or cond_true. */
+#ifndef BT86_CPU_FLAGS_H
+#define BT86_CPU_FLAGS_H
+
+#include "cpu/cpu.h"
+
+static inline void flags_lazy(struct cpu *cpu, enum lazy_op op, int size, uint32_t a, uint32_t b,
+                              uint32_t res)
+{
+    cpu->lazy.op = (uint8_t)op;
+    cpu->lazy.size = (uint8_t)size;
+    cpu->lazy.a = a;
+    cpu->lazy.b = b;
+    cpu->lazy.res = res;
+}
+
+/* The arithmetic flags (FLAGS_ARITH bits) of the pending lazy operation. */
+uint32_t flags_compute(const struct cpu *cpu);
+
+/* Folds the lazy state into cpu->eflags and returns it. */
+static inline uint32_t flags_get(struct cpu *cpu)
+{
+    if (cpu->lazy.op != LAZY_NONE) {
+        cpu->eflags = (cpu->eflags & ~FLAGS_ARITH) | flags_compute(cpu);
+        cpu->lazy.op = LAZY_NONE;
+    }
+    return cpu->eflags;
+}
+
+/* Replaces the arithmetic flags given in mask with bits (for handlers that compute
+ * flags eagerly: shifts, multiplies, BCD, bit tests). */
+static inline void flags_set_arith(struct cpu *cpu, uint32_t mask, uint32_t bits)
+{
+    uint32_t f = flags_get(cpu);
+    cpu->eflags = (f & ~mask) | (bits & mask);
+}
+
+static inline bool flag_cf(struct cpu *cpu)
+{
+    return flags_get(cpu) & FLAG_CF;
+}
+
+/* Parity flag of the low byte of v: set when it has an even number of ones. */
+static inline uint32_t parity_flag(uint32_t v)
+{
+    return (__builtin_parity(v & 0xff) ? 0 : FLAG_PF);
+}
+
+/* SF, ZF and PF of a result of size bytes. */
+uint32_t flags_szp(uint32_t res, int size);
+
+/* Evaluates condition code cc (0-15, the Jcc/SETcc/CMOVcc encoding). */
+bool cond_true(struct cpu *cpu, int cc);
+
+static inline uint32_t size_mask(int size)
+{
+    return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+static inline uint32_t sign_bit(int size)
+{
+    return 1u << (8 * size - 1);
+}
+
+#endif

@@ -1,0 +1,146 @@
+/* The slow paths behind memory.h: translation, TLB refill, MMIO, ROM, code pages
+ * and accesses that cross a page boundary. */
+#include "cpu/memory.h"
+#include "cpu/block_cache.h"
+
+noreturn void seg_fault(struct cpu *cpu, int seg)
+{
+    cpu_raise(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, 0);
+}
+
+/* Fills the TLB entry for linear's page from a completed translation. */
+static void tlb_fill(struct cpu *cpu, enum tlb_kind kind, uint32_t linear, uint64_t phys_page,
+                     bool writable, bool executable)
+{
+    struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
+    uint32_t page = linear & PAGE_MASK;
+    uint8_t *host_r = phys_page_ptr(cpu->phys, phys_page, false);
+    uint8_t *host_w = host_r ? phys_page_ptr(cpu->phys, phys_page, true) : NULL;
+    const struct page_desc *pd =
+        phys_page < cpu->phys->ram_size ? &cpu->phys->pages[phys_page >> PAGE_SHIFT] : NULL;
+
+    e->phys_page = phys_page;
+    e->global = 0;
+    e->addend = host_r ? (uintptr_t)host_r - page : 0;
+    e->read_tag = host_r ? page : page | TLB_SLOW;
+    if (!writable)
+        e->write_tag = TLB_INVALID; /* a write walks again, and faults or sets D */
+    else if (host_w && !(pd && pd->code_chunks))
+        e->write_tag = page;
+    else
+        e->write_tag = page | TLB_SLOW;
+    e->exec_tag = executable ? page : TLB_INVALID;
+}
+
+uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access,
+                       enum tlb_kind kind)
+{
+    struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
+    uint32_t page = linear & PAGE_MASK;
+    uint32_t tag = access == ACC_READ    ? e->read_tag
+                   : access == ACC_WRITE ? e->write_tag
+                                         : e->exec_tag;
+    if ((tag & ~TLB_SLOW) == page) return e->phys_page | (linear & (PAGE_SIZE - 1));
+
+    /* Paging is off: linear is physical, through the A20 gate. (The page walk for
+     * CR0.PG=1 comes with the system-architecture work.) */
+    uint64_t paddr = linear & cpu->a20_mask;
+    tlb_fill(cpu, kind, linear, paddr & ~(uint64_t)(PAGE_SIZE - 1), true, true);
+    return paddr;
+}
+
+uint64_t mmu_translate_exec(struct cpu *cpu, uint32_t linear)
+{
+    return mmu_translate(cpu, linear, ACC_EXEC, cpu_tlb_kind(cpu));
+}
+
+void mmu_flush(struct cpu *cpu)
+{
+    tlb_flush_all(&cpu->tlb);
+    block_cache_flush_jump_cache(cpu->cache);
+}
+
+/* An access split over two pages: both translations happen (and may fault)
+ * before any byte moves, so a fault leaves memory untouched. */
+static void split_pages(struct cpu *cpu, uint32_t linear, int size, enum access_kind access,
+                        enum tlb_kind kind, uint64_t paddr[2], int *first_len)
+{
+    paddr[0] = mmu_translate(cpu, linear, access, kind);
+    paddr[1] = mmu_translate(cpu, (linear | (PAGE_SIZE - 1)) + 1, access, kind);
+    *first_len = (int)(PAGE_SIZE - (linear & (PAGE_SIZE - 1)));
+    if (*first_len > size) *first_len = size;
+}
+
+uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
+{
+    if (!page_fits(linear, size)) {
+        uint64_t paddr[2];
+        int n;
+        split_pages(cpu, linear, size, ACC_READ, kind, paddr, &n);
+        uint32_t v = 0;
+        for (int i = 0; i < size; i++) {
+            uint64_t p = i < n ? paddr[0] + (uint64_t)i : paddr[1] + (uint64_t)(i - n);
+            v |= (uint32_t)phys_read(cpu->phys, p, 1) << (8 * i);
+        }
+        return v;
+    }
+    uint64_t paddr = mmu_translate(cpu, linear, ACC_READ, kind);
+    struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
+    if (e->read_tag == (linear & PAGE_MASK)) return load_host(e->addend + linear, size);
+    return (uint32_t)phys_read(cpu->phys, paddr, size);
+}
+
+void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, enum tlb_kind kind)
+{
+    if (!page_fits(linear, size)) {
+        uint64_t paddr[2];
+        int n;
+        split_pages(cpu, linear, size, ACC_WRITE, kind, paddr, &n);
+        for (int i = 0; i < size; i++) {
+            uint64_t p = i < n ? paddr[0] + (uint64_t)i : paddr[1] + (uint64_t)(i - n);
+            phys_write(cpu->phys, p, (value >> (8 * i)) & 0xff, 1);
+        }
+        return;
+    }
+    uint64_t paddr = mmu_translate(cpu, linear, ACC_WRITE, kind);
+    struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
+    if (e->write_tag == (linear & PAGE_MASK)) {
+        store_host(e->addend + linear, value, size);
+        return;
+    }
+    phys_write(cpu->phys, paddr, value, size);
+}
+
+uint64_t mem_read64_linear(struct cpu *cpu, uint32_t linear)
+{
+    uint64_t lo = lin_read(cpu, linear, 4);
+    return lo | (uint64_t)lin_read(cpu, linear + 4, 4) << 32;
+}
+
+void mem_write64_linear(struct cpu *cpu, uint32_t linear, uint64_t value)
+{
+    /* Both halves are checked first so that a fault on the second does not leave the
+     * first written. */
+    enum tlb_kind kind = cpu_tlb_kind(cpu);
+    mmu_translate(cpu, linear, ACC_WRITE, kind);
+    mmu_translate(cpu, linear + 7, ACC_WRITE, kind);
+    lin_write(cpu, linear, (uint32_t)value, 4);
+    lin_write(cpu, linear + 4, (uint32_t)(value >> 32), 4);
+}
+
+void mem_probe_write_slow(struct cpu *cpu, uint32_t linear, int size)
+{
+    enum tlb_kind kind = cpu_tlb_kind(cpu);
+    mmu_translate(cpu, linear, ACC_WRITE, kind);
+    if (!page_fits(linear, size)) mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
+}
+
+bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len)
+{
+    uint8_t *out = buf;
+    for (uint32_t i = 0; i < len; i++) {
+        if (cpu->cr[0] & CR0_PG) return false; /* no non-faulting walk yet */
+        out[i] = (uint8_t)phys_read(cpu->phys, (linear + i) & cpu->a20_mask, 1);
+    }
+    return true;
+}

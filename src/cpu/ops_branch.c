@@ -1,0 +1,332 @@
+/* Control transfers: JMP, Jcc, CALL, RET, LOOP/LOOPcc, JCXZ, INT n/INT3/INTO/INT1,
+ * IRET. Far transfers here are the real-mode ones; protected-mode gates and task
+ * switches come with the system-architecture work. */
+#include "cpu/flags.h"
+#include "cpu/ops.h"
+#include "cpu/protected.h"
+#include "cpu/segment.h"
+
+void branch_to(struct cpu *cpu, const struct insn *i, uint32_t target)
+{
+    if (i->osize == 2) target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    cpu->eip = target;
+}
+
+static uint32_t next_eip(const struct cpu *cpu, const struct insn *i)
+{
+    uint32_t e = insn_next_eip(cpu, i);
+    return (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) ? e : e & 0xffff;
+}
+
+static void jmp_rel(struct cpu *cpu, const struct insn *i)
+{
+    branch_to(cpu, i, next_eip(cpu, i) + i->imm);
+}
+
+static void jcc(struct cpu *cpu, const struct insn *i)
+{
+    if (cond_true(cpu, i->cc))
+        branch_to(cpu, i, next_eip(cpu, i) + i->imm);
+    else
+        cpu->eip = next_eip(cpu, i);
+}
+
+static void jmp_rm(struct cpu *cpu, const struct insn *i)
+{
+    branch_to(cpu, i, rm_read(cpu, i));
+}
+
+static void call_rel(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t ret = next_eip(cpu, i);
+    uint32_t target = ret + i->imm;
+    if (i->osize == 2) target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    push(cpu, i, ret, i->osize);
+    cpu->eip = target;
+}
+
+static void call_rm(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t target = rm_read(cpu, i);
+    if (i->osize == 2) target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    push(cpu, i, next_eip(cpu, i), i->osize);
+    cpu->eip = target;
+}
+
+static void ret_near(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t target = stack_peek(cpu, i, 0, i->osize);
+    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    stack_ptr_set(cpu, i, stack_ptr(cpu, i) + i->osize + i->imm);
+    cpu->eip = target;
+}
+
+/* Real-mode far transfers (protected mode: protected.c). */
+static bool real_like(const struct cpu *cpu)
+{
+    return !(cpu->cr[0] & CR0_PE) || (cpu->eflags & FLAG_VM);
+}
+
+static void far_jump(struct cpu *cpu, const struct insn *i, uint16_t sel, uint32_t off)
+{
+    if (!real_like(cpu)) {
+        far_jump_protected(cpu, i, sel, off);
+        return;
+    }
+    if (i->osize == 2) off &= 0xffff;
+    /* The limit checked is the one CS will have: in real mode, the current one. */
+    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    cpu_load_seg_real(cpu, SEG_CS, sel);
+    cpu->eip = off;
+}
+
+static void far_call(struct cpu *cpu, const struct insn *i, uint16_t sel, uint32_t off)
+{
+    if (!real_like(cpu)) {
+        far_call_protected(cpu, i, sel, off);
+        return;
+    }
+    if (i->osize == 2) off &= 0xffff;
+    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    uint32_t sp = stack_ptr(cpu, i);
+    uint32_t m = stack_mask(i);
+    mem_probe_write(cpu, SEG_SS, (sp - 2 * i->osize) & m, i->osize);
+    push(cpu, i, cpu->seg[SEG_CS].sel, i->osize);
+    push(cpu, i, next_eip(cpu, i), i->osize);
+    cpu_load_seg_real(cpu, SEG_CS, sel);
+    cpu->eip = off;
+}
+
+static void jmp_far_ptr(struct cpu *cpu, const struct insn *i)
+{
+    far_jump(cpu, i, (uint16_t)i->imm2, i->imm);
+}
+
+static void call_far_ptr(struct cpu *cpu, const struct insn *i)
+{
+    far_call(cpu, i, (uint16_t)i->imm2, i->imm);
+}
+
+static void read_far_pointer(struct cpu *cpu, const struct insn *i, uint16_t *sel, uint32_t *off)
+{
+    if (!(i->flags & INSN_MEM))
+        cpu_raise(cpu, EXC_UD, NO_ERROR_CODE); /* register form of JMP/CALL FAR */
+    uint32_t ea = insn_ea(cpu, i);
+    *off = mem_read(cpu, i->seg, ea, i->osize);
+    uint32_t sel_ea = (ea + i->osize) & ((i->flags & INSN_ADDR32) ? 0xffffffffu : 0xffffu);
+    *sel = (uint16_t)mem_read(cpu, i->seg, sel_ea, 2);
+}
+
+static void jmp_far_mem(struct cpu *cpu, const struct insn *i)
+{
+    uint16_t sel;
+    uint32_t off;
+    read_far_pointer(cpu, i, &sel, &off);
+    far_jump(cpu, i, sel, off);
+}
+
+static void call_far_mem(struct cpu *cpu, const struct insn *i)
+{
+    uint16_t sel;
+    uint32_t off;
+    read_far_pointer(cpu, i, &sel, &off);
+    far_call(cpu, i, sel, off);
+}
+
+static void ret_far(struct cpu *cpu, const struct insn *i)
+{
+    if (!real_like(cpu)) {
+        ret_far_protected(cpu, i);
+        return;
+    }
+    uint32_t off = stack_peek(cpu, i, 0, i->osize);
+    uint16_t sel = (uint16_t)stack_peek(cpu, i, i->osize, 2);
+    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 2 * i->osize + i->imm);
+    cpu_load_seg_real(cpu, SEG_CS, sel);
+    cpu->eip = off;
+}
+
+/* IRET in real mode (Intel SDM Vol. 2, IRET: REAL-ADDRESS-MODE). */
+static void iret(struct cpu *cpu, const struct insn *i)
+{
+    if (!real_like(cpu) || (cpu->eflags & FLAG_VM)) {
+        iret_protected(cpu, i);
+        return;
+    }
+    uint32_t off = stack_peek(cpu, i, 0, i->osize);
+    uint16_t sel = (uint16_t)stack_peek(cpu, i, i->osize, 2);
+    uint32_t flags = stack_peek(cpu, i, 2 * i->osize, i->osize);
+    if (i->osize == 2) off &= 0xffff;
+    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 3 * i->osize);
+    uint32_t old = flags_get(cpu);
+    if (i->osize == 4)
+        flags = (flags & 0x257fd5u) | (old & 0x1a0000u);
+    else
+        flags = (old & 0xffff0000u) | (flags & 0xffffu);
+    cpu_set_eflags(cpu, flags);
+    cpu_load_seg_real(cpu, SEG_CS, sel);
+    cpu->eip = off;
+}
+
+/* LOOP/LOOPE/LOOPNE (cc = 0, 1, 2) count in CX or ECX by address size. */
+static void loop(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t mask = (i->flags & INSN_ADDR32) ? 0xffffffffu : 0xffffu;
+    uint32_t count = (cpu->reg[REG_ECX] - 1) & mask;
+    cpu->reg[REG_ECX] = (cpu->reg[REG_ECX] & ~mask) | count;
+    bool go = count != 0;
+    if (i->cc == 1)
+        go = go && (flags_get(cpu) & FLAG_ZF);
+    else if (i->cc == 2)
+        go = go && !(flags_get(cpu) & FLAG_ZF);
+    if (go)
+        branch_to(cpu, i, next_eip(cpu, i) + i->imm);
+    else
+        cpu->eip = next_eip(cpu, i);
+}
+
+static void jcxz(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t mask = (i->flags & INSN_ADDR32) ? 0xffffffffu : 0xffffu;
+    if ((cpu->reg[REG_ECX] & mask) == 0)
+        branch_to(cpu, i, next_eip(cpu, i) + i->imm);
+    else
+        cpu->eip = next_eip(cpu, i);
+}
+
+static void int_n(struct cpu *cpu, const struct insn *i)
+{
+    cpu_raise_trap(cpu, (int)i->imm, EVENT_SOFTWARE);
+}
+
+static void into(struct cpu *cpu, const struct insn *i)
+{
+    if (flags_get(cpu) & FLAG_OF) cpu_raise_trap(cpu, EXC_OF, EVENT_TRAP);
+    cpu->eip = next_eip(cpu, i);
+}
+
+static void int1(struct cpu *cpu, const struct insn *i)
+{
+    cpu_raise_trap(cpu, EXC_DB, EVENT_TRAP);
+}
+
+static int jcc_code(ZydisMnemonic m)
+{
+    static const ZydisMnemonic order[16] = {
+        ZYDIS_MNEMONIC_JO, ZYDIS_MNEMONIC_JNO, ZYDIS_MNEMONIC_JB,  ZYDIS_MNEMONIC_JNB,
+        ZYDIS_MNEMONIC_JZ, ZYDIS_MNEMONIC_JNZ, ZYDIS_MNEMONIC_JBE, ZYDIS_MNEMONIC_JNBE,
+        ZYDIS_MNEMONIC_JS, ZYDIS_MNEMONIC_JNS, ZYDIS_MNEMONIC_JP,  ZYDIS_MNEMONIC_JNP,
+        ZYDIS_MNEMONIC_JL, ZYDIS_MNEMONIC_JNL, ZYDIS_MNEMONIC_JLE, ZYDIS_MNEMONIC_JNLE,
+    };
+    for (int k = 0; k < 16; k++)
+        if (order[k] == m) return k;
+    return -1;
+}
+
+static bool select_branch(struct insn *i, struct decoded *d)
+{
+    const ZydisDecodedOperand *op = &d->ops[0];
+    ZydisMnemonic m = d->z.mnemonic;
+    bool far = d->z.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR;
+    i->flags |= INSN_SETS_EIP;
+    d->ends_block = true;
+    if (op->type == ZYDIS_OPERAND_TYPE_IMMEDIATE && op->imm.is_relative) {
+        i->imm = (uint32_t)op->imm.value.s;
+        d->direct_exit = true;
+        int cc = jcc_code(m);
+        if (cc >= 0) {
+            i->cc = (uint8_t)cc;
+            i->fn = jcc;
+        } else if (m == ZYDIS_MNEMONIC_JMP) {
+            i->fn = jmp_rel;
+        } else if (m == ZYDIS_MNEMONIC_CALL) {
+            i->fn = call_rel;
+            d->direct_exit = false;
+        } else if (m == ZYDIS_MNEMONIC_JCXZ || m == ZYDIS_MNEMONIC_JECXZ) {
+            i->fn = jcxz;
+        } else {
+            i->cc = m == ZYDIS_MNEMONIC_LOOP ? 0 : m == ZYDIS_MNEMONIC_LOOPE ? 1 : 2;
+            i->fn = loop;
+        }
+        return true;
+    }
+    if (op->type == ZYDIS_OPERAND_TYPE_POINTER) {
+        i->imm = op->ptr.offset;
+        i->imm2 = op->ptr.segment;
+        i->fn = m == ZYDIS_MNEMONIC_JMP ? jmp_far_ptr : call_far_ptr;
+        return true;
+    }
+    if (!decode_rm_operand(i, op)) return false;
+    if (far) {
+        i->fn = m == ZYDIS_MNEMONIC_JMP ? jmp_far_mem : call_far_mem;
+        return true;
+    }
+    i->fn = m == ZYDIS_MNEMONIC_JMP ? jmp_rm : call_rm;
+    return true;
+}
+
+static bool select_ret(struct insn *i, struct decoded *d)
+{
+    i->imm = d->z.operand_count_visible > 0 && d->ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE
+                 ? (uint32_t)d->ops[0].imm.value.u & 0xffff
+                 : 0;
+    i->fn = d->z.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR ? ret_far : ret_near;
+    i->flags |= INSN_SETS_EIP;
+    d->ends_block = true;
+    return true;
+}
+
+static bool select_iret(struct insn *i, struct decoded *d)
+{
+    i->osize = d->z.mnemonic == ZYDIS_MNEMONIC_IRET ? 2 : 4;
+    i->fn = iret;
+    i->flags |= INSN_SETS_EIP;
+    d->ends_block = true;
+    return true;
+}
+
+static bool select_int(struct insn *i, struct decoded *d)
+{
+    switch (d->z.mnemonic) {
+    case ZYDIS_MNEMONIC_INT:
+        i->imm = (uint32_t)d->ops[0].imm.value.u & 0xff;
+        i->fn = int_n;
+        break;
+    case ZYDIS_MNEMONIC_INT3:
+        i->imm = EXC_BP;
+        i->fn = int_n;
+        break;
+    case ZYDIS_MNEMONIC_INTO:
+        i->fn = into;
+        i->flags |= INSN_SETS_EIP;
+        break;
+    default: i->fn = int1; break;
+    }
+    d->ends_block = true;
+    return true;
+}
+
+static const struct select_entry entries[] = {
+    {ZYDIS_MNEMONIC_JMP, select_branch},    {ZYDIS_MNEMONIC_CALL, select_branch},
+    {ZYDIS_MNEMONIC_JO, select_branch},     {ZYDIS_MNEMONIC_JNO, select_branch},
+    {ZYDIS_MNEMONIC_JB, select_branch},     {ZYDIS_MNEMONIC_JNB, select_branch},
+    {ZYDIS_MNEMONIC_JZ, select_branch},     {ZYDIS_MNEMONIC_JNZ, select_branch},
+    {ZYDIS_MNEMONIC_JBE, select_branch},    {ZYDIS_MNEMONIC_JNBE, select_branch},
+    {ZYDIS_MNEMONIC_JS, select_branch},     {ZYDIS_MNEMONIC_JNS, select_branch},
+    {ZYDIS_MNEMONIC_JP, select_branch},     {ZYDIS_MNEMONIC_JNP, select_branch},
+    {ZYDIS_MNEMONIC_JL, select_branch},     {ZYDIS_MNEMONIC_JNL, select_branch},
+    {ZYDIS_MNEMONIC_JLE, select_branch},    {ZYDIS_MNEMONIC_JNLE, select_branch},
+    {ZYDIS_MNEMONIC_JCXZ, select_branch},   {ZYDIS_MNEMONIC_JECXZ, select_branch},
+    {ZYDIS_MNEMONIC_LOOP, select_branch},   {ZYDIS_MNEMONIC_LOOPE, select_branch},
+    {ZYDIS_MNEMONIC_LOOPNE, select_branch}, {ZYDIS_MNEMONIC_RET, select_ret},
+    {ZYDIS_MNEMONIC_IRET, select_iret},     {ZYDIS_MNEMONIC_IRETD, select_iret},
+    {ZYDIS_MNEMONIC_INT, select_int},       {ZYDIS_MNEMONIC_INT3, select_int},
+    {ZYDIS_MNEMONIC_INTO, select_int},      {ZYDIS_MNEMONIC_INT1, select_int},
+};
+
+SELECT_TABLE(ops_branch_table, entries);

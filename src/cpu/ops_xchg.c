@@ -1,0 +1,7 @@
+#include "cpu/ops.h"
+
+static const struct select_entry entries[] = {
+    {ZYDIS_MNEMONIC_INVALID, NULL},
+};
+
+SELECT_TABLE(ops_xchg_table, entries);

@@ -3,6 +3,7 @@
 #ifndef BT86_MEM_MEM_H
 #define BT86_MEM_MEM_H
 
+#include "mem/paging.h"
 #include "mem/phys.h"
 #include "mem/tlb.h"
 

@@ -1,6 +1,6 @@
 /* Control transfers: JMP, Jcc, CALL, RET, LOOP/LOOPcc, JCXZ, INT n/INT3/INTO/INT1,
- * IRET. Far transfers here are the real-mode ones; protected-mode gates and task
- * switches come with the system-architecture work. */
+ * IRET, and BOUND (a check that transfers control only by faulting). Far transfers here are the
+ * real-mode ones; protected-mode gates and task switches come with the system-architecture work. */
 #include "cpu/flags.h"
 #include "cpu/ops.h"
 #include "cpu/protected.h"
@@ -213,6 +213,34 @@ static void into(struct cpu *cpu, const struct insn *i)
 static void int1(struct cpu *cpu, const struct insn *i)
 {
     cpu_raise_trap(cpu, EXC_DB, EVENT_TRAP);
+}
+
+/* BOUND: #BR when the signed index is outside [lower, upper] in memory. */
+static void bound(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t ea = insn_ea(cpu, i);
+    uint32_t upper_ea = (ea + i->osize) & ((i->flags & INSN_ADDR32) ? 0xffffffffu : 0xffffu);
+    int32_t lo, hi, idx;
+    if (i->osize == 2) {
+        lo = (int16_t)mem_read(cpu, i->seg, ea, 2);
+        hi = (int16_t)mem_read(cpu, i->seg, upper_ea, 2);
+        idx = (int16_t)reg_read(cpu, i->reg, 2);
+    } else {
+        lo = (int32_t)mem_read(cpu, i->seg, ea, 4);
+        hi = (int32_t)mem_read(cpu, i->seg, upper_ea, 4);
+        idx = (int32_t)cpu->reg[i->reg];
+    }
+    if (idx < lo || idx > hi) cpu_raise(cpu, EXC_BR, NO_ERROR_CODE);
+}
+
+static bool select_bound(struct insn *i, struct decoded *d)
+{
+    int r = decode_gpr(d->ops[0].reg.value);
+    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY) return false;
+    decode_mem_operand(i, &d->ops[1]);
+    i->reg = (uint8_t)r;
+    i->fn = bound;
+    return true;
 }
 
 static int jcc_code(ZydisMnemonic m)

@@ -355,6 +355,7 @@ static const struct select_entry entries[] = {
     {ZYDIS_MNEMONIC_IRET, select_iret},     {ZYDIS_MNEMONIC_IRETD, select_iret},
     {ZYDIS_MNEMONIC_INT, select_int},       {ZYDIS_MNEMONIC_INT3, select_int},
     {ZYDIS_MNEMONIC_INTO, select_int},      {ZYDIS_MNEMONIC_INT1, select_int},
+    {ZYDIS_MNEMONIC_BOUND, select_bound},
 };
 
 SELECT_TABLE(ops_branch_table, entries);

@@ -144,35 +144,47 @@ static uint64_t now_tick(const struct pit *pit)
     return pit_ticks_at(vclock_now(pit->clock));
 }
 
-static void update_irq(struct pit *pit, bool from_timer)
+/* More than this many periods behind, edges are skipped, not replayed. */
+#define MAX_REPLAY_PERIODS 1024
+
+/* Drives IRQ 0 from counter 0's OUT at edge k and arms the timer for the next
+ * OUT edge. A timer callback evaluates at the edge it was armed for, so a
+ * clock advanced past several edges still delivers each of them in order
+ * (vclock_advance fires the re-armed timer again while it is due). */
+static void drive_irq(struct pit *pit, uint64_t k, bool from_timer)
 {
     struct pit_counter *c = &pit->s.c[0];
-    uint64_t k = now_tick(pit);
     sync(c, k);
     bool level = out_at(c, k);
-    /* A timer that finds OUT still high was late by a whole low pulse (modes
-     * 2 and 4 are low for one edge): the PIC must still see the rising edge. */
+    /* A timer that finds OUT still high missed a whole low pulse (skipped
+     * edges): the PIC must still see a rising edge. */
     if (from_timer && level && c->irq_level) irq_lower(&pit->irq0);
     if (level != c->irq_level || from_timer) irq_set(&pit->irq0, level);
     c->irq_level = level;
-    uint64_t t = next_edge(c, k);
-    if (t == UINT64_MAX) {
-        c->next_edge_ns = VCLOCK_NEVER;
+    c->next_edge_tick = next_edge(c, k);
+    if (c->next_edge_tick == UINT64_MAX)
         vtimer_disarm(&pit->timer);
-    } else {
-        c->next_edge_ns = pit_ns_of_tick(t);
-        vtimer_arm(&pit->timer, c->next_edge_ns);
-    }
+    else
+        vtimer_arm(&pit->timer, pit_ns_of_tick(c->next_edge_tick));
+}
+
+static void update_irq(struct pit *pit)
+{
+    drive_irq(pit, now_tick(pit), false);
 }
 
 static void timer_fire(void *opaque, uint64_t now_ns)
 {
-    update_irq(opaque, true);
+    struct pit *pit = opaque;
+    uint64_t now = pit_ticks_at(now_ns), k = pit->s.c[0].next_edge_tick;
+    uint64_t period = pit->s.c[0].base ? pit->s.c[0].base : 1;
+    if (k > now || now - k > period * MAX_REPLAY_PERIODS) k = now;
+    drive_irq(pit, k, true);
 }
 
 static void counter_changed(struct pit *pit, int i)
 {
-    if (i == 0) update_irq(pit, false);
+    if (i == 0) update_irq(pit);
 }
 
 static void counter_reset(struct pit_counter *c, bool gate)
@@ -187,7 +199,7 @@ void pit_reset(struct pit *pit)
 {
     for (int i = 0; i < 3; i++)
         counter_reset(&pit->s.c[i], i < 2);
-    update_irq(pit, false);
+    update_irq(pit);
 }
 
 void pit_init(struct pit *pit, struct vclock *clock, const struct irq_line *irq0)

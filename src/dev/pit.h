@@ -51,8 +51,8 @@ struct pit_counter {
     bool status_latched;
     uint8_t status;
 
-    bool irq_level; /* counter 0: the level last driven on IRQ 0 */
-    uint64_t next_edge_ns;
+    bool irq_level;          /* counter 0: the level last driven on IRQ 0 */
+    uint64_t next_edge_tick; /* counter 0: the edge its vtimer is armed for */
 };
 
 struct pit_state {

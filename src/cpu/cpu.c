@@ -138,3 +138,10 @@ void cpu_set_intr(struct cpu *cpu, bool level)
     /* Sampled between blocks by the execution loop. */
     cpu->intr_line = level;
 }
+
+uint64_t cpu_retired(const struct cpu *cpu)
+{
+    if (cpu->cur_block)
+        return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
+    return cpu->icount;
+}

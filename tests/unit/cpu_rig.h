@@ -112,4 +112,63 @@ static inline void rig_assert_fault_real(struct rig *r, int vector, uint32_t off
     assert_int_equal(phys_read(&r->ps, RIG_STACK_TOP - 6, 2), RIG_CODE + offset);
 }
 
+/* Shorthands for the tests. */
+#define CF  FLAG_CF
+#define PF  FLAG_PF
+#define AF  FLAG_AF
+#define ZF  FLAG_ZF
+#define SF  FLAG_SF
+#define OF  FLAG_OF
+#define ALL FLAGS_ARITH
+
+#define RUN16(r, ...)                                                                              \
+    do {                                                                                           \
+        static const uint8_t code_[] = {__VA_ARGS__};                                              \
+        rig_run16(r, code_, sizeof code_);                                                         \
+    } while (0)
+
+#define RUN32(r, ...)                                                                              \
+    do {                                                                                           \
+        static const uint8_t code_[] = {__VA_ARGS__};                                              \
+        rig_run32(r, code_, sizeof code_);                                                         \
+    } while (0)
+
+/* The flags in mask, compared with expected. */
+#define assert_flags(r, mask, expected)                                                            \
+    assert_int_equal(cpu_get_eflags((r)->cpu) & (mask), (expected) & (mask))
+
+static inline void rig_set_regs(struct rig *r, uint32_t eax, uint32_t ecx, uint32_t edx,
+                                uint32_t ebx)
+{
+    r->cpu->reg[REG_EAX] = eax;
+    r->cpu->reg[REG_ECX] = ecx;
+    r->cpu->reg[REG_EDX] = edx;
+    r->cpu->reg[REG_EBX] = ebx;
+}
+
+static inline void rig_set_flags(struct rig *r, uint32_t f)
+{
+    cpu_set_eflags(r->cpu, f);
+}
+
+static inline uint32_t rig_reg(struct rig *r, enum gpr g)
+{
+    return r->cpu->reg[g];
+}
+
+/* Runs code that must fault with #DE at its first instruction, through the IVT, and
+ * checks that EAX and EDX stayed. */
+static inline void rig_expect_de(struct rig *r, const uint8_t *code, size_t len, uint32_t eax,
+                                 uint32_t ecx, uint32_t edx)
+{
+    rig_catch_real(r, 0);
+    rig_set_regs(r, eax, ecx, edx, 0);
+    rig_run16(r, code, len);
+    rig_assert_fault_real(r, 0, 0);
+    assert_int_equal(rig_reg(r, REG_EAX), eax);
+    assert_int_equal(rig_reg(r, REG_EDX), edx);
+}
+
+#define RIG_TEST(fn) cmocka_unit_test_setup_teardown(fn, rig_setup, rig_teardown)
+
 #endif

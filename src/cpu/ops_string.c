@@ -370,6 +370,9 @@ static bool select_string(struct insn *i, struct decoded *d)
         }
     }
 
+    /* INS/OUTS touch devices like IN/OUT do, so they end the block as IN/OUT do
+     * (DESIGN.md, Blocks: a device access may change interrupt state). */
+    if (op == OP_INS || op == OP_OUTS) d->ends_block = true;
     if (!(i->flags & (INSN_REP | INSN_REPNE))) {
         i->fn = single_fn[op];
         return true;

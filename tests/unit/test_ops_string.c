@@ -1,126 +1,9 @@
-/* String instructions (MOVS CMPS SCAS LODS STOS INS OUTS), REP/REPE/REPNE, IN/OUT
- * and WAIT on small real-mode programs. Expected results follow the SDM Vol. 2
- * pages of each instruction and of REP: which registers move and by how much, when
- * a repeat stops, which segment is read, and that a cut-short REP resumes exactly. */
-#include "cpu/cpu.h"
-#include "cpu/exception.h"
-#include "cpu/io.h"
-
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#define CODE       0x100u
-#define FAULT_MARK 0x4f0u /* the fault handlers store their vector here */
-#define HANDLERS   0x500u /* vector v's handler at HANDLERS + 8v */
-#define NO_FAULT   0xeeu
-
-struct io_record {
-    uint16_t port;
-    uint32_t value;
-    int size;
-    bool write;
-};
-
-struct rig {
-    struct phys_space ps;
-    struct cpu *cpu;
-    struct io_record io[32];
-    int io_count;
-    uint32_t next_in; /* what the next port read returns */
-    int irq_vector;
-};
-
-static uint32_t fake_io_read(void *opaque, uint16_t port, int size)
-{
-    struct rig *r = opaque;
-    uint32_t v = r->next_in;
-    r->next_in += 0x01010101u;
-    if (r->io_count < 32) r->io[r->io_count++] = (struct io_record){port, v, size, false};
-    return v; /* the CPU keeps only size bytes */
-}
-
-static void fake_io_write(void *opaque, uint16_t port, uint32_t value, int size)
-{
-    struct rig *r = opaque;
-    if (r->io_count < 32) r->io[r->io_count++] = (struct io_record){port, value, size, true};
-    if (port == 0x20) cpu_set_intr(r->cpu, false); /* "EOI": the test PIC drops INTR */
-}
-
-static int fake_irq_ack(void *opaque)
-{
-    struct rig *r = opaque;
-    return r->irq_vector;
-}
-
-static int rig_setup(void **state)
-{
-    struct rig *r = calloc(1, sizeof *r);
-    assert_true(phys_init(&r->ps, 1 << 20));
-    r->cpu = cpu_create(&r->ps);
-    assert_non_null(r->cpu);
-    /* Every exception vector: mov byte [FAULT_MARK], v; hlt. */
-    for (uint32_t v = 0; v < 32; v++) {
-        uint8_t h[] = {0xc6, 0x06, FAULT_MARK & 0xff, FAULT_MARK >> 8, (uint8_t)v, 0xf4};
-        assert_true(phys_copy_to(&r->ps, HANDLERS + 8 * v, h, sizeof h));
-        phys_write(&r->ps, 4 * v, HANDLERS + 8 * v, 4);
-    }
-    phys_write(&r->ps, FAULT_MARK, NO_FAULT, 1);
-    cpu_load_seg_real(r->cpu, SEG_CS, 0);
-    cpu_load_seg_real(r->cpu, SEG_SS, 0);
-    cpu_load_seg_real(r->cpu, SEG_DS, 0);
-    cpu_load_seg_real(r->cpu, SEG_ES, 0);
-    r->cpu->eip = CODE;
-    r->cpu->reg[REG_ESP] = 0x8000;
-    *state = r;
-    return 0;
-}
-
-static int rig_with_bus(void **state)
-{
-    rig_setup(state);
-    struct rig *r = *state;
-    struct cpu_bus bus = {fake_io_read, fake_io_write, fake_irq_ack, r};
-    cpu_set_bus(r->cpu, &bus);
-    r->next_in = 0x44332211u;
-    return 0;
-}
-
-static int rig_teardown(void **state)
-{
-    struct rig *r = *state;
-    cpu_destroy(r->cpu);
-    phys_free(&r->ps);
-    free(r);
-    return 0;
-}
-
-static void load(struct rig *r, const uint8_t *code, size_t len)
-{
-    assert_true(phys_copy_to(&r->ps, CODE, code, len));
-}
-
-/* Runs to HLT; the program must not fault. */
-static void run(struct rig *r)
-{
-    assert_int_equal(cpu_run(r->cpu, 1000000), CPU_EXIT_HALT);
-    assert_int_equal(phys_read(&r->ps, FAULT_MARK, 1), NO_FAULT);
-}
-
-static uint32_t rd(struct rig *r, uint32_t paddr, int size)
-{
-    return (uint32_t)phys_read(&r->ps, paddr, size);
-}
-
-static void put(struct rig *r, uint32_t paddr, const char *s)
-{
-    assert_true(phys_copy_to(&r->ps, paddr, s, strlen(s)));
-}
+/* String instructions (MOVS CMPS SCAS LODS STOS, and INS/OUTS repeat behaviour
+ * in test_ops_io.c), REP/REPE/REPNE on small real-mode programs. Expected results
+ * follow the SDM Vol. 2 pages of each instruction and of REP: which registers move
+ * and by how much, when a repeat stops, which segment is read, and that a
+ * cut-short REP resumes exactly. */
+#include "cpu_rig.h"
 
 /* --- MOVS --- */
 
@@ -665,6 +548,33 @@ static void rep_stos_small_budget_resumes(void **state)
     check_fill(r);
 }
 
+/* REPE CMPSB cut by the budget and resumed stops where an uninterrupted one
+ * would: at the first difference, with the count decremented for it. */
+static void repe_cmpsb_resumed_stops_at_difference(void **state)
+{
+    struct rig *r = *state;
+    static const uint8_t code[] = {0xf3, 0xa6, 0xf4}; /* repe cmpsb; hlt */
+    load(r, code, sizeof code);
+    for (uint32_t k = 0; k < 100; k++) {
+        phys_write(&r->ps, 0x1000 + k, k, 1);
+        phys_write(&r->ps, 0x2000 + k, k == 60 ? 0xff : k, 1);
+    }
+    r->cpu->reg[REG_ESI] = 0x1000;
+    r->cpu->reg[REG_EDI] = 0x2000;
+    r->cpu->reg[REG_ECX] = 100;
+    int runs = 0;
+    while (cpu_run(r->cpu, 7) == CPU_EXIT_BUDGET)
+        runs++;
+    assert_int_equal(runs, 8); /* 61 iterations + HLT in runs of 7 */
+    assert_int_equal(r->cpu->reg[REG_ECX], 100 - 61);
+    assert_int_equal(r->cpu->reg[REG_ESI], 0x1000 + 61);
+    assert_int_equal(r->cpu->reg[REG_EDI], 0x2000 + 61);
+    uint32_t f = cpu_get_eflags(r->cpu);
+    assert_false(f & FLAG_ZF);
+    assert_true(f & FLAG_CF); /* 60 - FF borrows */
+    assert_int_equal(r->cpu->icount, 61 + 1);
+}
+
 /* An interrupt arriving during a long REP is taken between iterations: the
  * pushed IP is the REP's, and after IRET the fill completes. */
 static void interrupt_between_iterations(void **state)
@@ -761,139 +671,6 @@ static void rep_stosb_over_its_own_block(void **state)
     assert_int_equal(r->cpu->icount, 3 + 3 + 1);
 }
 
-/* --- port I/O --- */
-
-static void in_out_sizes_and_ports(void **state)
-{
-    struct rig *r = *state;
-    static const uint8_t code[] = {
-        0xb0, 0x5a,                         /* mov al, 5a */
-        0xe6, 0x80,                         /* out 80h, al */
-        0xba, 0xf8, 0x03,                   /* mov dx, 3f8h */
-        0xb8, 0x34, 0x12,                   /* mov ax, 1234h */
-        0xef,                               /* out dx, ax */
-        0x66, 0xb8, 0x78, 0x56, 0x34, 0x12, /* mov eax, 12345678h */
-        0x66, 0xef,                         /* out dx, eax */
-        0xe4, 0x60,                         /* in al, 60h */
-        0x88, 0xc3,                         /* mov bl, al */
-        0xed,                               /* in ax, dx */
-        0x89, 0xc6,                         /* mov si, ax */
-        0x66, 0xed,                         /* in eax, dx */
-        0xf4,
-    };
-    load(r, code, sizeof code);
-    r->cpu->reg[REG_EBX] = 0xffffffffu;
-    r->cpu->reg[REG_ESI] = 0xffffffffu;
-    run(r);
-    assert_int_equal(r->io_count, 6);
-    const struct io_record want[] = {
-        {0x80, 0x5a, 1, true},        {0x3f8, 0x1234, 2, true},      {0x3f8, 0x12345678, 4, true},
-        {0x60, 0x44332211, 1, false}, {0x3f8, 0x45342312, 2, false}, {0x3f8, 0x46352413, 4, false},
-    };
-    for (int k = 0; k < 6; k++) {
-        assert_int_equal(r->io[k].port, want[k].port);
-        assert_int_equal(r->io[k].size, want[k].size);
-        assert_int_equal(r->io[k].write, want[k].write);
-        if (want[k].write) assert_int_equal(r->io[k].value, want[k].value);
-    }
-    /* IN keeps only the accessed width; the rest of the register is untouched */
-    assert_int_equal(r->cpu->reg[REG_EBX], 0xffffff11u);
-    assert_int_equal(r->cpu->reg[REG_ESI], 0xffff2312u);
-    assert_int_equal(r->cpu->reg[REG_EAX], 0x46352413u);
-    /* IN and OUT end their blocks, the count stays exact */
-    assert_int_equal(r->cpu->icount, 13);
-}
-
-static void in_without_bus_reads_all_ones(void **state)
-{
-    struct rig *r = *state;
-    /* in al, 61h; mov bl, al; in ax, dx; out 80h, al; hlt */
-    static const uint8_t code[] = {0xe4, 0x61, 0x88, 0xc3, 0xed, 0xe6, 0x80, 0xf4};
-    load(r, code, sizeof code);
-    r->cpu->reg[REG_EAX] = 0x12340000;
-    r->cpu->reg[REG_EBX] = 0;
-    run(r);
-    assert_int_equal(r->cpu->reg[REG_EBX], 0xff);
-    assert_int_equal(r->cpu->reg[REG_EAX], 0x1234ffff);
-}
-
-static void rep_outsb_and_rep_insw(void **state)
-{
-    struct rig *r = *state;
-    /* rep outsb; mov cx, 2; rep insw; outsw (single); hlt */
-    static const uint8_t code[] = {0xf3, 0x6e, 0xb9, 0x02, 0x00, 0xf3, 0x6d, 0x6f, 0xf4};
-    load(r, code, sizeof code);
-    put(r, 0x1000, "xyzQR");
-    r->cpu->reg[REG_EDX] = 0x2e8;
-    r->cpu->reg[REG_ESI] = 0x1000;
-    r->cpu->reg[REG_EDI] = 0x3000;
-    r->cpu->reg[REG_ECX] = 3;
-    run(r);
-    assert_int_equal(r->io_count, 6);
-    for (int k = 0; k < 3; k++) {
-        assert_int_equal(r->io[k].port, 0x2e8);
-        assert_true(r->io[k].write);
-        assert_int_equal(r->io[k].size, 1);
-        assert_int_equal(r->io[k].value, (uint32_t) "xyz"[k]);
-    }
-    assert_false(r->io[3].write);
-    assert_int_equal(r->io[3].size, 2);
-    assert_false(r->io[4].write);
-    assert_int_equal(rd(r, 0x3000, 4), 0x23122211); /* low words of the two reads */
-    assert_int_equal(r->cpu->reg[REG_EDI], 0x3004);
-    assert_true(r->io[5].write);
-    assert_int_equal(r->io[5].size, 2);
-    assert_int_equal(r->io[5].value, 0x5251); /* "QR" */
-    assert_int_equal(r->cpu->reg[REG_ESI], 0x1005);
-    assert_int_equal(r->cpu->icount, 3 + 1 + 2 + 1 + 1);
-}
-
-/* I/O permission: real mode always; protected mode when CPL <= IOPL; otherwise
- * #GP(0) (no TSS bitmap yet). Called directly with a landing pad in exc_jmp. */
-static int io_check(struct cpu *cpu, uint16_t port)
-{
-    if (setjmp(cpu->exc_jmp)) return cpu->raised.vector;
-    io_permission_check(cpu, port, 1);
-    return -1;
-}
-
-static void io_permission(void **state)
-{
-    struct rig *r = *state;
-    struct cpu *cpu = r->cpu;
-    assert_int_equal(io_check(cpu, 0x80), -1);
-    cpu->cr[0] |= CR0_PE;
-    cpu->cpl = 0;
-    assert_int_equal(io_check(cpu, 0x80), -1);
-    cpu->cpl = 3;
-    assert_int_equal(io_check(cpu, 0x80), EXC_GP);
-    assert_int_equal(cpu->raised.error_code, 0);
-    cpu->eflags |= FLAG_IOPL; /* IOPL 3 */
-    assert_int_equal(io_check(cpu, 0x80), -1);
-    cpu->eflags |= FLAG_VM; /* V86 always consults the bitmap */
-    assert_int_equal(io_check(cpu, 0x80), EXC_GP);
-}
-
-/* --- WAIT --- */
-
-static void fwait_faults_only_with_mp_and_ts(void **state)
-{
-    struct rig *r = *state;
-    static const uint8_t code[] = {0x9b, 0xf4}; /* fwait; hlt */
-    load(r, code, sizeof code);
-    r->cpu->cr[0] |= CR0_TS; /* TS without MP: no fault */
-    run(r);
-    r->cpu->cr[0] |= CR0_MP;
-    r->cpu->eip = CODE;
-    r->cpu->halted = false;
-    assert_int_equal(cpu_run(r->cpu, 100), CPU_EXIT_HALT);
-    assert_int_equal(rd(r, FAULT_MARK, 1), EXC_NM);
-    assert_int_equal(rd(r, 0x8000 - 6, 2), CODE);
-}
-
-#define T(f)  cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
-#define TB(f) cmocka_unit_test_setup_teardown(f, rig_with_bus, rig_teardown)
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -924,15 +701,11 @@ int main(void)
         T(fault_mid_rep_is_restartable),
         T(rep_stos_uninterrupted),
         T(rep_stos_small_budget_resumes),
+        T(repe_cmpsb_resumed_stops_at_difference),
         TB(interrupt_between_iterations),
         T(rep_stosb_rewrites_following_code),
         T(stosb_rewrites_its_own_block),
         T(rep_stosb_over_its_own_block),
-        TB(in_out_sizes_and_ports),
-        T(in_without_bus_reads_all_ones),
-        TB(rep_outsb_and_rep_insw),
-        T(io_permission),
-        T(fwait_faults_only_with_mp_and_ts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

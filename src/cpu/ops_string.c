@@ -126,6 +126,8 @@ static inline bool outs_once(struct cpu *cpu, const struct insn *i)
 
 /* --- bulk fast path for REP MOVS/STOS --- */
 
+enum bulk_kind { BULK_NONE, BULK_STOS, BULK_MOVS };
+
 /* How many elements, at most max, can be done in one go from seg:off upward
  * without leaving the page, the segment's valid range or the 16-bit offset space,
  * or NULL when the range is not plain RAM behind the TLB fast path for this access
@@ -157,8 +159,6 @@ static uint8_t *bulk_range(struct cpu *cpu, const struct insn *i, int seg, uint3
  * element-by-element path, which also raises whatever fault is due). Every check
  * that an iteration would make is made for the whole range first, so the result is
  * exactly that of the iterations it replaces. */
-enum bulk_kind { BULK_NONE, BULK_STOS, BULK_MOVS };
-
 static uint32_t bulk(struct cpu *cpu, const struct insn *i, enum bulk_kind kind, uint32_t max)
 {
     if (cpu->eflags & FLAG_DF) return 0;

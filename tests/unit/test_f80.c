@@ -25,7 +25,10 @@ static void assert_f80(struct f80 v, uint16_t se, uint64_t mant)
     assert_int_equal(v.mant, mant);
 }
 
-static struct f80 from_int(int64_t v) { return f80_from_i64(v); }
+static struct f80 from_int(int64_t v)
+{
+    return f80_from_i64(v);
+}
 
 /* 1/3 = 0.0101...b: the 64-bit significand 0xAAAA...AAAA is followed by 1010...,
  * more than half an ulp, so it rounds up to nearest and up, and is truncated

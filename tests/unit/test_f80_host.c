@@ -49,19 +49,44 @@ enum op {
     OP_FXTRACT,
     OP_FBSTP,
     OP_FBLD,
+    OP_FILD16,
+    OP_FILD32,
+    OP_FISTTP16,
+    OP_FISTTP64,
+    OP_ADD_U, /* OE and UE unmasked: the wrapped result */
+    OP_MUL_U,
+    OP_DIV_U,
+    OP_FSCALE_U,
     OP_COUNT,
 };
 
 static const char *const op_names[OP_COUNT] = {
-    "add",     "sub",    "mul",    "div",    "sqrt",    "fcom",  "fucom", "fxam",
-    "frndint", "fist16", "fist32", "fist64", "fild",    "fld32", "fld64", "fst32",
-    "fst64",   "fprem",  "fprem1", "fscale", "fxtract", "fbstp", "fbld",
+    "add",     "sub",      "mul",      "div",    "sqrt",    "fcom",  "fucom",    "fxam",
+    "frndint", "fist16",   "fist32",   "fist64", "fild",    "fld32", "fld64",    "fst32",
+    "fst64",   "fprem",    "fprem1",   "fscale", "fxtract", "fbstp", "fbld",     "fild16",
+    "fild32",  "fisttp16", "fisttp64", "add_u",  "mul_u",   "div_u", "fscale_u",
 };
+
+/* The op whose operands and soft implementation an unmasked variant shares. */
+static enum op base_op(enum op op)
+{
+    switch (op) {
+    case OP_ADD_U: return OP_ADD;
+    case OP_MUL_U: return OP_MUL;
+    case OP_DIV_U: return OP_DIV;
+    case OP_FSCALE_U: return OP_FSCALE;
+    case OP_FILD16:
+    case OP_FILD32: return OP_FILD;
+    case OP_FISTTP16: return OP_FIST16;
+    case OP_FISTTP64: return OP_FIST64;
+    default: return op;
+    }
+}
 
 /* Status-word bits each op defines (others are undefined after it). */
 static uint16_t op_sw_mask(enum op op)
 {
-    switch (op) {
+    switch (base_op(op)) {
     case OP_FCOM:
     case OP_FUCOM:
     case OP_FPREM:
@@ -104,6 +129,16 @@ struct operands {
         : [a] "m"(in->a), [b] "m"(in->b), [p] "m"(in->pre), [cw] "m"(cw), [cw0] "m"(cw0)           \
         : "st", "st(1)", "memory")
 
+/* OE and UE unmasked: the op leaves its wrapped result in ST0 with the exception
+ * pending; FNSAVE (a no-wait instruction) reads the register file out and
+ * reinitializes the FPU, so the pending exception never traps. */
+#define X87_UNMASKED(insn)                                                                         \
+    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t" insn "\n\t"             \
+                     "fnstsw %[sw]\n\tfnsave %[save]\n\tfldcw %[cw0]"                              \
+                     : [save] "=m"(save), [sw] "=m"(o.sw)                                          \
+                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cwu), [cw0] "m"(cw0)               \
+                     : "st", "st(1)", "memory")
+
 #define X87_UNARY(insn)                                                                            \
     __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn "\n\t"                          \
                      "fnstsw %[sw]\n\tfstpt %[r]\n\tfldcw %[cw0]"                                  \
@@ -137,7 +172,13 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
     struct outcome o;
     memset(&o, 0, sizeof o);
     uint16_t cw = (uint16_t)(0x007F | (pc << 8) | (rc << 10)), cw0 = 0x037F;
+    uint16_t cwu = (uint16_t)(cw & ~0x0018);
+    uint8_t save[108];
     switch (op) {
+    case OP_ADD_U: X87_UNMASKED("fadd %%st(1), %%st"); break;
+    case OP_MUL_U: X87_UNMASKED("fmul %%st(1), %%st"); break;
+    case OP_DIV_U: X87_UNMASKED("fdiv %%st(1), %%st"); break;
+    case OP_FSCALE_U: X87_UNMASKED("fscale"); break;
     case OP_ADD: X87_BINARY("fadd %%st(1), %%st"); break;
     case OP_SUB: X87_BINARY("fsub %%st(1), %%st"); break;
     case OP_MUL: X87_BINARY("fmul %%st(1), %%st"); break;
@@ -185,6 +226,23 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
     case OP_FST64: X87_STORE("fstpl", o.r1.mant); break;
     case OP_FBSTP: X87_STORE("fbstp", o.r1); break;
     case OP_FILD: X87_LOAD("fildll", in->raw); break;
+    case OP_FILD16: {
+        uint16_t v = (uint16_t)in->raw;
+        X87_LOAD("filds", v);
+        break;
+    }
+    case OP_FILD32: {
+        uint32_t v = (uint32_t)in->raw;
+        X87_LOAD("fildl", v);
+        break;
+    }
+    case OP_FISTTP16: {
+        uint16_t v;
+        X87_STORE("fisttps", v);
+        o.r1.mant = v;
+        break;
+    }
+    case OP_FISTTP64: X87_STORE("fisttpll", o.r1.mant); break;
     case OP_FLD32: {
         uint32_t v = (uint32_t)in->raw;
         X87_LOAD("flds", v);
@@ -193,6 +251,11 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
     case OP_FLD64: X87_LOAD("fldl", in->raw); break;
     case OP_FBLD: X87_LOAD("fbld", in->bcd); break;
     default: break;
+    }
+    if (op == OP_ADD_U || op == OP_MUL_U || op == OP_DIV_U || op == OP_FSCALE_U) {
+        memcpy(&o.r1.mant, save + 28, 8); /* ST0 of the FNSAVE image */
+        memcpy(&o.r1.se, save + 36, 2);
+        o.sw &= (uint16_t)~0x0080; /* ES: the exception is pending */
     }
     return o;
 }
@@ -237,10 +300,37 @@ static struct outcome soft_run(enum op op, const struct operands *in, unsigned r
         break;
     }
     case OP_FILD: o.r1 = f80_from_i64((int64_t)in->raw); break;
+    case OP_FILD16: o.r1 = f80_from_i64((int16_t)in->raw); break;
+    case OP_FILD32: o.r1 = f80_from_i64((int32_t)in->raw); break;
+    case OP_FISTTP16: /* FISTTP is FISTP with truncation (SDM Vol. 2, FISTTP) */
+        env.rc = F80_RC_ZERO;
+        o.r1.mant = (uint16_t)f80_to_i16(&env, in->a);
+        break;
+    case OP_FISTTP64:
+        env.rc = F80_RC_ZERO;
+        o.r1.mant = (uint64_t)f80_to_i64(&env, in->a);
+        break;
     case OP_FLD32: o.r1 = f80_from_f32(&env, (uint32_t)in->raw); break;
     case OP_FLD64: o.r1 = f80_from_f64(&env, in->raw); break;
     case OP_FBLD: o.r1 = f80_from_bcd(in->bcd); break;
     default: break;
+    }
+    if (op == OP_ADD_U || op == OP_MUL_U || op == OP_DIV_U || op == OP_FSCALE_U) {
+        o = soft_run(base_op(op), in, rc, pc);
+        /* recompute to read env's wrapped result */
+        env = (struct f80_env){.rc = (uint8_t)rc, .pc = (uint8_t)pc};
+        switch (base_op(op)) {
+        case OP_ADD: f80_add(&env, in->a, in->b); break;
+        case OP_MUL: f80_mul(&env, in->a, in->b); break;
+        case OP_DIV: f80_div(&env, in->a, in->b); break;
+        default: f80_scale(&env, in->a, in->b); break;
+        }
+        if (env.has_wrapped) {
+            o.r1 = env.wrapped;
+            o.sw =
+                (uint16_t)((env.flags & ~(F80_OE | F80_UE | F80_PE | F80_C1)) | env.wrapped_flags);
+        }
+        return o;
     }
     o.sw = (uint16_t)(env.flags | cc);
     return o;
@@ -383,6 +473,7 @@ static struct f80 int_value(struct rng *r)
 static void gen_case(enum op op, struct rng *r, struct operands *in)
 {
     memset(in, 0, sizeof *in);
+    op = base_op(op);
     in->a = gen_f80(r);
     in->b = gen_f80(r);
     bool a_ok = is_finite_normal(in->a);
@@ -517,7 +608,7 @@ static void print_f80(const char *name, struct f80 v)
 
 int main(int argc, char **argv)
 {
-    uint64_t cases = 24000, seed = 0x5EED0F80u;
+    uint64_t cases = 120000, seed = 0x5EED0F80u;
     const char *only = NULL;
     bool verbose = false;
     const char *env_cases = getenv("BT86_F80_CASES");

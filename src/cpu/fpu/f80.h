@@ -57,8 +57,12 @@ struct f80_env {
     uint16_t flags; /* accumulated F80_IE..F80_PE, plus F80_C1 of the last rounding */
     /* Set by add/sub/mul/div/sqrt/fscale when the result overflowed or was tiny:
      * `wrapped` is then the exponent-wrapped result an x87 with OE (overflow) or UE
-     * (tiny, exact or not) unmasked delivers instead of the masked response. */
+     * (tiny, exact or not) unmasked delivers instead of the masked response, and
+     * `wrapped_flags` replaces OE/UE/PE/C1 of `flags` in that case (OE or UE, PE
+     * when the wrapped result is inexact, C1 when it was rounded up). A result
+     * out of range even after wrapping becomes infinity or zero. */
     bool has_wrapped;
+    uint16_t wrapped_flags;
     struct f80 wrapped;
 };
 

@@ -174,13 +174,20 @@ struct f80 f80_round_pack(struct f80_env *env, int bits, bool sign, int32_t exp,
         /* What an unmasked OE/UE delivers: the result rounded with an unbounded
          * exponent, then wrapped by 24576 (SDM Vol. 1, 8.5.4, 8.5.5). */
         const struct f80_format wide = {bits, -(1 << 20), 1 << 20};
-        struct f80_env tmp = *env;
+        struct f80_env tmp = {.rc = env->rc};
         int32_t we;
         int r2;
         uint64_t wm = f80_round(&tmp, &wide, sign, exp, hi, lo, &we, &r2);
         we += range < 0 ? F80_WRAP_BIAS : -F80_WRAP_BIAS;
         env->has_wrapped = true;
+        env->wrapped_flags = (uint16_t)(tmp.flags | (range < 0 ? F80_UE : F80_OE));
         env->wrapped = f80_make(sign, (uint16_t)((we + F80_BIAS) & 0x7FFF), wm);
+        if (we < F80_EMIN || we > F80_EMAX) {
+            /* Still out of range after wrapping (FSCALE gets there): infinity or
+             * zero whatever the rounding mode (measured on the host x87). */
+            env->wrapped = we > F80_EMAX ? f80_inf(sign) : f80_zero(sign);
+            env->wrapped_flags = we > F80_EMAX ? F80_OE | F80_PE | F80_C1 : F80_UE | F80_PE;
+        }
     }
     if (e > F80_EMAX) return f80_inf(sign);
     return f80_make(sign, (m & F80_INT_BIT) ? (uint16_t)(e + F80_BIAS) : 0, m);

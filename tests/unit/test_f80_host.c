@@ -476,6 +476,12 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     op = base_op(op);
     in->a = gen_f80(r);
     in->b = gen_f80(r);
+    if (below(r, 16) == 0) {
+        /* b shares a's significand: equal NaN payloads, x op -x, SNaN vs QNaN */
+        in->b = in->a;
+        if (below(r, 2)) in->b.se ^= 0x8000;
+        if (below(r, 3) == 0) in->b.mant ^= 0x4000000000000000u;
+    }
     bool a_ok = is_finite_normal(in->a);
     int64_t ea = in->a.se & 0x7FFF;
     switch (op) {

@@ -83,17 +83,6 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void flat32(struct cpu *cpu)
-{
-    cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
-    uint16_t data =
-        SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB | SEG_ATTR_G;
-    cpu_set_seg_cache(cpu, SEG_CS, 0x08, 0, 0xffffffffu, data | SEG_ATTR_CODE);
-    for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x10, 0, 0xffffffffu, data);
-}
-
 /* Runs one loop for about `seconds` of host time; returns guest MIPS. */
 static double measure(struct phys_space *ps, const struct loop *l, double seconds,
                       uint64_t *insns_out)
@@ -104,7 +93,7 @@ static double measure(struct phys_space *ps, const struct loop *l, double second
         exit(1);
     }
     phys_copy_to(ps, CODE_ADDR, l->code, l->len);
-    flat32(cpu);
+    cpu_set_flat32(cpu, 0x08);
     cpu->eip = CODE_ADDR;
     cpu->reg[REG_ESP] = STACK_TOP;
     double start = now(), elapsed;

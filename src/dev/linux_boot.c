@@ -118,13 +118,7 @@ static void enter_32bit(struct machine *m, uint32_t entry)
     struct cpu *cpu = m->cpu;
     cpu->gdtr.base = GDT_ADDR;
     cpu->gdtr.limit = sizeof gdt - 1;
-    cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
-    uint16_t data =
-        SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB | SEG_ATTR_G;
-    cpu_set_seg_cache(cpu, SEG_CS, 0x10, 0, 0xffffffffu, data | SEG_ATTR_CODE);
-    for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x18, 0, 0xffffffffu, data);
+    cpu_set_flat32(cpu, 0x10);
     cpu_set_eflags(cpu, 0);
     memset(cpu->reg, 0, sizeof cpu->reg);
     cpu->reg[REG_ESI] = BOOT_PARAMS_ADDR;

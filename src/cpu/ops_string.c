@@ -195,8 +195,13 @@ static uint32_t bulk(struct cpu *cpu, const struct insn *i, enum bulk_kind kind,
         uint32_t len = n * size;
         if (dst > src && dst < src + len) {
             /* Forward overlap: element order matters (the copy repeats a pattern). */
-            for (uint32_t k = 0; k < len; k += size)
-                memcpy(dst + k, src + k, size);
+            for (uint32_t k = 0; k < len; k += size) {
+                /* Element by element through a temporary: when the ranges overlap
+                 * by less than an element, a byte-wise memcpy would differ. */
+                uint32_t tmp;
+                memcpy(&tmp, src + k, size);
+                memcpy(dst + k, &tmp, size);
+            }
         } else {
             memmove(dst, src, len);
         }

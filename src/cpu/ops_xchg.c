@@ -10,18 +10,23 @@ static void xadd(struct cpu *cpu, const struct insn *i)
 {
     int size = i->osize;
     uint32_t src = reg_read(cpu, i->reg, size);
-    uint32_t dst;
     if (i->flags & INSN_MEM) {
+        /* The address is computed once: the source register may be its base, and
+         * it changes before the memory write. */
         uint32_t ea = insn_ea(cpu, i);
-        dst = mem_read(cpu, i->seg, ea, size);
+        uint32_t dst = mem_read(cpu, i->seg, ea, size);
         mem_probe_write(cpu, i->seg, ea, size);
-    } else {
-        dst = reg_read(cpu, i->rm, size);
+        uint32_t sum = (dst + src) & size_mask(size);
+        flags_lazy(cpu, LAZY_ADD, size, dst, src, sum);
+        reg_write(cpu, i->reg, dst, size);
+        mem_write(cpu, i->seg, ea, sum, size);
+        return;
     }
+    uint32_t dst = reg_read(cpu, i->rm, size);
     uint32_t sum = (dst + src) & size_mask(size);
     flags_lazy(cpu, LAZY_ADD, size, dst, src, sum);
     reg_write(cpu, i->reg, dst, size);
-    rm_write(cpu, i, sum);
+    reg_write(cpu, i->rm, sum, size);
 }
 
 /* Compares the accumulator with DEST (flags as CMP accumulator, DEST). Equal:

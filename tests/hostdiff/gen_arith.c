@@ -164,9 +164,9 @@ static void double_shift(struct gen *g, uint8_t op)
     emit_osize(g, size);
     emit(g, 0x0f);
     emit(g, (uint8_t)(op + cl));
-    emit_rm(g, (int)below(r, 8), size, 40);
+    struct operand dst = emit_rm(g, (int)below(r, 8), size, 40);
     if (!cl) emit(g, (uint8_t)count);
-    mask_double_shift(g, size, count);
+    mask_double_shift(g, size, count, &dst);
 }
 
 void gen_shld(struct gen *g)

@@ -85,7 +85,7 @@ FORMS(DECLARE_GEN)
 
 /* Undefined-flag masks (masks.c): each marks what the comparison leaves out. */
 void mask_shift(struct gen *g, int op, int size, uint32_t count);
-void mask_double_shift(struct gen *g, int size, uint32_t count);
+void mask_double_shift(struct gen *g, int size, uint32_t count, const struct operand *dst);
 void mask_muldiv(struct gen *g, int op, int size);
 void mask_imul(struct gen *g);
 void mask_bittest(struct gen *g);

@@ -43,6 +43,7 @@ struct options {
     const char *form;
     const char *native;
     bool list;
+    bool verbose;
 };
 
 static int native_start(struct native *n, const char *path)
@@ -224,12 +225,10 @@ static void print_case(const struct gen_case *gc, uint32_t index)
     for (int k = 0; k < 8; k++)
         printf("%s=%08x ", reg_names[k], c->regs[k]);
     printf("EFLAGS=%08x\n", (c->eflags & 0x0cd5u) | 0x202u);
-    if (c->poke_count) {
-        printf("    window (seed %08x, fill %u):", c->seed, c->fill_kind);
-        for (int k = 0; k < c->poke_count; k++)
-            printf(" [+%#x]=%08x", c->pokes[k].off, c->pokes[k].val);
-        printf("\n");
-    }
+    printf("    window: seed %08x, fill %u", c->seed, c->fill_kind);
+    for (int k = 0; k < c->poke_count; k++)
+        printf(", [+%#x]=%08x", c->pokes[k].off, c->pokes[k].val);
+    printf("\n");
 }
 
 static void print_result(const char *who, const struct hd_result *r)
@@ -243,6 +242,10 @@ static void print_result(const char *who, const struct hd_result *r)
 
 struct form_stats {
     uint32_t cases, mismatches, masked, faults;
+    uint32_t masked_flags; /* union of the flags masks.c left out */
+    uint8_t masked_regs;
+    bool masked_mem;
+    uint32_t raw_flag_diff; /* union of all differing flags, masks not applied */
 };
 
 static int run_form(const struct form *f, const struct options *o, struct native *nat,
@@ -267,6 +270,11 @@ static int run_form(const struct form *f, const struct options *o, struct native
             char why[200];
             st->cases++;
             if (gcs[k].ignore_flags || gcs[k].ignore_regs || gcs[k].ignore_mem) st->masked++;
+            st->masked_flags |= gcs[k].ignore_flags & FLAGS_COMPARED;
+            st->masked_regs |= gcs[k].ignore_regs;
+            st->masked_mem |= gcs[k].ignore_mem;
+            if (nres[k].vector == b.vector)
+                st->raw_flag_diff |= (nres[k].eflags ^ b.eflags) & FLAGS_COMPARED;
             if (nres[k].vector != HD_NO_VECTOR) st->faults++;
             if (!compare(&gcs[k], &nres[k], &b, why, sizeof why)) continue;
             if (st->mismatches++ < REPORT_PER_FORM) {
@@ -282,17 +290,20 @@ static int run_form(const struct form *f, const struct options *o, struct native
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: hostdiff --native PATH [--cases N] [--seed S] [--form NAME] [--list]\n");
+    fprintf(out, "usage: hostdiff --native PATH [--cases N] [--seed S] [--form NAME] [--list] "
+                 "[--verbose]\n");
 }
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cases = 2000, .seed = 0x6274383621ull};
+    *o = (struct options){.cases = 3000, .seed = 0x6274383621ull};
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
         const char *v = k + 1 < argc ? argv[k + 1] : NULL;
         if (!strcmp(a, "--list")) {
             o->list = true;
+        } else if (!strcmp(a, "--verbose")) {
+            o->verbose = true;
         } else if (v && !strcmp(a, "--cases")) {
             o->cases = (uint32_t)strtoul(v, NULL, 0);
             k++;
@@ -353,8 +364,20 @@ int main(int argc, char **argv)
             fprintf(stderr, "hostdiff: the native helper stopped answering\n");
             return 2;
         }
-        printf("%-10s %6u cases %6u mismatches %6u faults %6u masked\n", f->name, st.cases,
+        printf("%-10s %6u cases %6u mismatches %6u faults %6u masked", f->name, st.cases,
                st.mismatches, st.faults, st.masked);
+        if (st.masked) {
+            char names[64];
+            flag_names(st.masked_flags, names, sizeof names);
+            printf(" (%s%s%s)", names, st.masked_regs ? " +result" : "",
+                   st.masked_mem ? " +memory" : "");
+        }
+        if (o.verbose && st.raw_flag_diff) {
+            char names[64];
+            flag_names(st.raw_flag_diff, names, sizeof names);
+            printf(" [differing before masks: %s]", names);
+        }
+        printf("\n");
         fflush(stdout);
         total += st.cases;
         bad += st.mismatches;

@@ -28,6 +28,7 @@ struct gen {
     struct gen_case *gc;
     uint8_t owned;     /* registers whose value is already chosen */
     uint32_t tlo, thi; /* range of window offsets memory operands land in */
+    bool has_mem;      /* a ModRM memory operand was emitted */
 };
 
 typedef void (*gen_fn)(struct gen *g);

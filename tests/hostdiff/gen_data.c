@@ -236,12 +236,27 @@ void gen_movsx(struct gen *g)
     movx(g, 0xbe);
 }
 
+/* LEA computes an address without touching memory, so it can also be tested with
+ * 16-bit addressing (67h: BX/BP/SI/DI sums wrapping at 64 KiB), which the other
+ * forms cannot use because the native window lies above 64 KiB. */
 void gen_lea(struct gen *g)
 {
+    struct rng *r = g->rng;
     int size = pick_wide(g);
+    bool addr16 = chance(r, 30);
+    if (addr16) emit(g, 0x67);
     emit_osize(g, size);
     emit(g, 0x8d);
-    emit_rm(g, (int)below(g->rng, 8), size, 95);
+    if (!addr16) {
+        emit_rm(g, (int)below(r, 8), size, 95);
+        return;
+    }
+    uint32_t mod = below(r, 3), rm = below(r, 8);
+    emit(g, (uint8_t)(mod << 6 | below(r, 8) << 3 | rm));
+    if (mod == 1)
+        emit(g, (uint8_t)rnd(r));
+    else if (mod == 2 || (mod == 0 && rm == 6))
+        emit_imm(g, rnd(r), 2);
 }
 
 void gen_mov(struct gen *g)

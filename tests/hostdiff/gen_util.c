@@ -164,6 +164,7 @@ uint32_t emit_mem_at(struct gen *g, int reg_field, uint32_t target)
     int base = free_reg(g, -1);
     int mode = base < 0 ? 3 : (int)below(r, 6);
     uint32_t esp = g->gc->c.regs[ESP];
+    g->has_mem = true;
     if (mode == 5) {
         /* [esp + disp8] through a SIB byte, at the current ESP. */
         int32_t d = (int32_t)below(r, 256) - 128;
@@ -253,7 +254,7 @@ void gen_case(const struct form *f, uint64_t seed, uint32_t index, struct gen_ca
     struct rng r = {h ^ ((uint64_t)index << 20)};
     splitmix(&r.s);
     memset(out, 0, sizeof *out);
-    struct gen g = {&r, out, 0, 0x100, HD_WINDOW_SIZE - 0x100};
+    struct gen g = {.rng = &r, .gc = out, .tlo = 0x100, .thi = HD_WINDOW_SIZE - 0x100};
     struct hd_case *c = &out->c;
     c->seed = rnd(&r);
     for (int k = 0; k < 8; k++)
@@ -263,4 +264,12 @@ void gen_case(const struct form *f, uint64_t seed, uint32_t index, struct gen_ca
     if (chance(&r, 80)) c->regs[ESP] &= ~3u;
     c->eflags = (rnd(&r) & 0x08d5u) | (chance(&r, 30) ? 0x400u : 0) | 2u;
     f->gen(&g);
+    /* Now and then a redundant segment override (ES, CS, SS, DS are all flat on
+     * both sides) in front of an instruction with a ModRM memory operand. */
+    if (g.has_mem && c->code_len < HD_CODE_MAX && chance(&r, 10)) {
+        static const uint8_t seg[] = {0x26, 0x2e, 0x36, 0x3e};
+        memmove(c->code + 1, c->code, c->code_len);
+        c->code[0] = seg[below(&r, 4)];
+        c->code_len++;
+    }
 }

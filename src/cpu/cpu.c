@@ -28,11 +28,13 @@ void cpu_invalidate_phys(struct cpu *cpu, uint64_t paddr, uint32_t len)
     if (!block_cache_invalidate(cpu->cache, paddr, len, running)) return;
     /* The running block was written: let the current instruction finish, then
      * leave the block (DESIGN.md, Self-modifying code). The block is dead and never
-     * re-entered, so its remaining instructions can be rewritten in place. */
+     * re-entered, so its remaining instructions can be rewritten in place. The
+     * block's BLOCK_SETS_EIP stays: if the writer is the last instruction and sets
+     * EIP itself (a CALL pushing onto its own code, a REP STOS), that EIP stands;
+     * otherwise a stop_here leaves the block before the flag is looked at. */
     for (struct insn *i = (struct insn *)cpu->cur_insn + 1;
          i < running->insns + running->insn_count; i++)
         i->fn = stop_here;
-    running->flags &= (uint16_t)~BLOCK_SETS_EIP;
     cpu->prev_block = NULL;
 }
 
@@ -137,4 +139,11 @@ void cpu_set_intr(struct cpu *cpu, bool level)
 {
     /* Sampled between blocks by the execution loop. */
     cpu->intr_line = level;
+}
+
+uint64_t cpu_retired(const struct cpu *cpu)
+{
+    if (cpu->cur_block)
+        return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
+    return cpu->icount;
 }

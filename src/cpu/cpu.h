@@ -183,6 +183,10 @@ void cpu_request_exit(struct cpu *cpu);
 /* The INTR pin. The CPU calls bus.irq_ack when it takes the interrupt. */
 void cpu_set_intr(struct cpu *cpu, bool level);
 
+/* Retired instructions, exact also while a block runs (a device reading the clock
+ * from inside an IN/OUT sees the count up to that instruction). */
+uint64_t cpu_retired(const struct cpu *cpu);
+
 /* EFLAGS with the lazy arithmetic flags materialised. */
 uint32_t cpu_get_eflags(struct cpu *cpu);
 /* Sets every EFLAGS bit as given (a debugger/test write, no privilege checks;

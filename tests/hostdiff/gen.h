@@ -37,6 +37,7 @@ struct form {
     const char *name;
     gen_fn gen;
     const char *what; /* for --list */
+    bool needs_fs;    /* uses the FS window segment (16-bit addressing) */
 };
 
 extern const struct form hd_forms[];

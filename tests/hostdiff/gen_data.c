@@ -376,6 +376,11 @@ void gen_lock(struct gen *g)
     }
 }
 
-#define FORM_ENTRY(name, what) {#name, gen_##name, what},
-const struct form hd_forms[] = {FORMS(FORM_ENTRY)};
+#define FORM_ENTRY(name, what) {#name, gen_##name, what, false},
+const struct form hd_forms[] = {
+    FORMS(FORM_ENTRY){"addr16", gen_addr16,
+                      "16-bit addressing (67h) through FS over the window: ALU, MOV, "
+                      "unary, shifts, XCHG, MOVZX/SX, PUSH/POP m, BT, LODS, XLAT; limit #GP",
+                      true},
+};
 const size_t hd_form_count = sizeof hd_forms / sizeof hd_forms[0];

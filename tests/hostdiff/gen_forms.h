@@ -82,6 +82,7 @@
 #define DECLARE_GEN(name, what) void gen_##name(struct gen *g);
 FORMS(DECLARE_GEN)
 #undef DECLARE_GEN
+void gen_addr16(struct gen *g); /* gen_addr16.c; needs the FS window segment */
 
 /* Undefined-flag masks (masks.c): each marks what the comparison leaves out. */
 void mask_shift(struct gen *g, int op, int size, uint32_t count);

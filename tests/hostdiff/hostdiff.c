@@ -30,6 +30,7 @@
 struct native {
     pid_t pid;
     FILE *to, *from;
+    uint32_t caps; /* HD_CAP_* */
 };
 
 struct rig {
@@ -66,7 +67,14 @@ static int native_start(struct native *n, const char *path)
     close(out[1]);
     n->to = fdopen(in[1], "wb");
     n->from = fdopen(out[0], "rb");
-    return n->to && n->from ? 0 : -1;
+    if (!n->to || !n->from) return -1;
+    uint32_t hello;
+    if (fread(&hello, sizeof hello, 1, n->from) != 1 || (hello & ~0xffu) != HD_HELLO) {
+        fprintf(stderr, "hostdiff: %s did not start (see its message above)\n", path);
+        return -1;
+    }
+    n->caps = hello & 0xff;
+    return 0;
 }
 
 static int native_stop(struct native *n)
@@ -90,6 +98,9 @@ static bool rig_init(struct rig *r)
     cpu_set_seg_cache(cpu, SEG_CS, 0x08, 0, 0xffffffffu, data | SEG_ATTR_CODE);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS) cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x10, 0, 0xffffffffu, data);
+    /* FS as in the helper: byte-granular, over the window only. */
+    cpu_set_seg_cache(cpu, SEG_FS, HD_FS_SEL, HD_WINDOW, HD_FS_LIMIT,
+                      (uint16_t)(data & ~SEG_ATTR_G) | (3 << SEG_ATTR_DPL_SHIFT));
     return true;
 }
 
@@ -359,6 +370,10 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < hd_form_count; k++) {
         const struct form *f = &hd_forms[k];
         if (only && f != only) continue;
+        if (f->needs_fs && !(nat.caps & HD_CAP_FS)) {
+            printf("%-10s skipped: the helper could not install its LDT segment\n", f->name);
+            continue;
+        }
         struct form_stats st;
         if (run_form(f, &o, &nat, &rig, &st)) {
             fprintf(stderr, "hostdiff: the native helper stopped answering\n");

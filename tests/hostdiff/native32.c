@@ -12,13 +12,17 @@
  * the registers at the fault, and left with siglongjmp. */
 #include "proto.h"
 
+#include <asm/ldt.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #ifndef __i386__
 #error "bt86-native32 must be built for i386 (-m32)"
@@ -95,6 +99,11 @@ __asm__(".text\n"
  * program with one thread. */
 static sigjmp_buf fault_jmp;
 
+static void load_fs(void)
+{
+    __asm__ volatile("movw %0, %%fs" : : "r"((uint16_t)HD_FS_SEL));
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc_)
 {
     ucontext_t *uc = uc_;
@@ -136,6 +145,21 @@ static int setup_signals(void)
     return 0;
 }
 
+/* FS = an LDT data segment over the window (base HD_WINDOW, limit HD_FS_LIMIT), so
+ * that 16-bit addresses (67h) with an FS override reach it. glibc on i386 keeps TLS
+ * in GS and leaves FS alone. */
+static bool setup_fs(void)
+{
+    struct user_desc d = {.entry_number = HD_FS_SEL >> 3,
+                          .base_addr = HD_WINDOW,
+                          .limit = HD_FS_LIMIT,
+                          .seg_32bit = 1,
+                          .useable = 1};
+    if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) return false;
+    load_fs();
+    return true;
+}
+
 static void run_case(const struct hd_case *c, uint8_t *window, uint8_t *code, struct ctl *ctl,
                      struct hd_result *r)
 {
@@ -162,6 +186,7 @@ static void run_case(const struct hd_case *c, uint8_t *window, uint8_t *code, st
         r->vector = HD_NO_VECTOR;
         r->eip = HD_CODE + len;
     } else {
+        load_fs(); /* not restored by siglongjmp */
         memcpy(r->regs, ctl->fault_regs, sizeof r->regs);
         r->eflags = ctl->fault_eflags;
         r->vector = ctl->fault_vector;
@@ -185,6 +210,9 @@ int main(void)
 
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    uint32_t hello = HD_HELLO | (setup_fs() ? HD_CAP_FS : 0);
+    if (fwrite(&hello, sizeof hello, 1, stdout) != 1) return 1;
+    fflush(stdout);
     struct hd_case c;
     struct hd_result r;
     while (fread(&c, sizeof c, 1, stdin) == 1) {

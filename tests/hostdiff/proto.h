@@ -19,6 +19,14 @@
 #define HD_CODE        0x00300000u /* the instruction under test */
 #define HD_CTL         0x00310000u /* native only: trampoline control block */
 
+/* FS in both: a data segment over the window, for 16-bit addressing (67h). */
+#define HD_FS_SEL   0x0007u /* LDT entry 0, RPL 3 */
+#define HD_FS_LIMIT (HD_WINDOW_SIZE - 1)
+
+/* The helper's first output word: HD_HELLO with capability bits. */
+#define HD_HELLO  0x48440100u
+#define HD_CAP_FS 0x1u
+
 #define HD_CODE_MAX  15
 #define HD_POKES     8
 #define HD_CHANGES   24

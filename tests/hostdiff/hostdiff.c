@@ -307,7 +307,7 @@ static void usage(FILE *out)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cases = 3000, .seed = 0x6274383621ull};
+    *o = (struct options){.cases = 5000, .seed = 0x6274383621ull};
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
         const char *v = k + 1 < argc ? argv[k + 1] : NULL;

@@ -25,7 +25,8 @@ static void stop_here(struct cpu *cpu, const struct insn *i)
 void cpu_invalidate_phys(struct cpu *cpu, uint64_t paddr, uint32_t len)
 {
     struct block *running = cpu->cur_block;
-    if (!block_cache_invalidate(cpu->cache, paddr, len, running)) return;
+    if (!block_cache_invalidate(cpu->cache, paddr, len, running))
+        return;
     /* The running block was written: let the current instruction finish, then
      * leave the block (DESIGN.md, Self-modifying code). The block is dead and never
      * re-entered, so its remaining instructions can be rewritten in place. The
@@ -41,7 +42,8 @@ void cpu_invalidate_phys(struct cpu *cpu, uint64_t paddr, uint32_t len)
 struct cpu *cpu_create(struct phys_space *phys)
 {
     struct cpu *cpu = calloc(1, sizeof *cpu);
-    if (!cpu) return NULL;
+    if (!cpu)
+        return NULL;
     cpu->phys = phys;
     cpu->cache = block_cache_create(phys, &cpu->tlb);
     cpu->decoder = decoder_create();
@@ -56,7 +58,8 @@ struct cpu *cpu_create(struct phys_space *phys)
 
 void cpu_destroy(struct cpu *cpu)
 {
-    if (!cpu) return;
+    if (!cpu)
+        return;
     if (cpu->phys && cpu->phys->code_hook.opaque == cpu)
         cpu->phys->code_hook = (struct code_write_hook){0};
     block_cache_destroy(cpu->cache);
@@ -120,7 +123,8 @@ void cpu_set_cr0(struct cpu *cpu, uint32_t value)
 {
     uint32_t old = cpu->cr[0];
     cpu->cr[0] = value | CR0_ET;
-    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE)) mmu_flush(cpu);
+    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE))
+        mmu_flush(cpu);
     if ((old ^ cpu->cr[0]) & CR0_PE)
         for (int s = 0; s < SEG_COUNT; s++)
             segment_derive(&cpu->seg[s], !(cpu->cr[0] & CR0_PE));

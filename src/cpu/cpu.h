@@ -201,6 +201,11 @@ void cpu_load_seg_real(struct cpu *cpu, enum seg_reg seg, uint16_t sel);
 void cpu_set_seg_cache(struct cpu *cpu, enum seg_reg seg, uint16_t sel, uint32_t base,
                        uint32_t limit, uint16_t attr);
 
+/* Protected mode with flat 4 GiB 32-bit code and data segments in the caches
+ * (selectors code_sel, code_sel + 8), without touching descriptor tables: the
+ * state a boot loader hands over, and what tests and benchmarks start from. */
+void cpu_set_flat32(struct cpu *cpu, uint16_t code_sel);
+
 /* Control register writes with their side effects (TLB flush, mode change). */
 void cpu_set_cr0(struct cpu *cpu, uint32_t value);
 void cpu_set_a20(struct cpu *cpu, bool enabled);

@@ -72,6 +72,20 @@ struct decoder *decoder_create(void);
 void decoder_destroy(struct decoder *d);
 
 /* Mode bits for the CPU's current state. */
-uint32_t cpu_mode_bits(const struct cpu *cpu);
+static inline uint32_t cpu_mode_bits(const struct cpu *cpu)
+{
+    uint32_t m = cpu->cpl << MODE_CPL_SHIFT;
+    if (cpu->cr[0] & CR0_PE)
+        m |= MODE_PE;
+    if (cpu->eflags & FLAG_VM)
+        m |= MODE_VM;
+    if (cpu->seg[SEG_CS].attr & SEG_ATTR_DB)
+        m |= MODE_CODE32;
+    if (cpu->seg[SEG_SS].attr & SEG_ATTR_DB)
+        m |= MODE_STACK32;
+    if (cpu->cr[0] & CR0_PG)
+        m |= MODE_PG;
+    return m;
+}
 
 #endif

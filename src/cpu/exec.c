@@ -29,7 +29,8 @@ static struct block *find_block(struct cpu *cpu, struct block *prev)
     if (prev) {
         for (int s = 0; s < EXIT_SLOTS; s++) {
             struct block *to = prev->exits[s].to;
-            if (to && to->eip == eip && to->cs_base == cs_base && to->mode == mode) return to;
+            if (to && to->eip == eip && to->cs_base == cs_base && to->mode == mode)
+                return to;
         }
     }
     struct block *b = block_cache_jump_lookup(bc, eip, cs_base, mode);
@@ -95,7 +96,9 @@ static void check_interrupts(struct cpu *cpu)
     if (cpu->intr_line && (cpu->eflags & FLAG_IF) && cpu->bus.irq_ack) {
         int vector = cpu->bus.irq_ack(cpu->bus.opaque);
         cpu->halted = false;
-        if (vector >= 0) cpu_deliver(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
+        cpu->prev_block = NULL;
+        if (vector >= 0)
+            cpu_deliver(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
     }
 }
 
@@ -107,18 +110,23 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
     cpu->prev_block = NULL;
 
     /* Everything raised below (in a block, in delivery, in decoding) lands here. */
-    if (setjmp(cpu->exc_jmp)) cpu_handle_raise(cpu);
+    if (setjmp(cpu->exc_jmp))
+        cpu_handle_raise(cpu);
 
     for (;;) {
-        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN) return CPU_EXIT_SHUTDOWN;
+        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN)
+            return CPU_EXIT_SHUTDOWN;
         if (cpu->cache->graveyard) {
             block_cache_collect(cpu->cache);
             cpu->prev_block = NULL;
         }
         check_interrupts(cpu);
-        if (cpu->halted) return CPU_EXIT_HALT;
-        if (cpu->exit_requested) return CPU_EXIT_REQUEST;
-        if (cpu->budget <= 0) return CPU_EXIT_BUDGET;
+        if (cpu->halted)
+            return CPU_EXIT_HALT;
+        if (cpu->exit_requested)
+            return CPU_EXIT_REQUEST;
+        if (cpu->budget <= 0)
+            return CPU_EXIT_BUDGET;
         struct block *b = find_block(cpu, cpu->prev_block);
         cpu->prev_block = NULL;
         run_block(cpu, b);

@@ -36,9 +36,12 @@ static inline void flags_set_arith(struct cpu *cpu, uint32_t mask, uint32_t bits
     cpu->eflags = (f & ~mask) | (bits & mask);
 }
 
+/* CF alone, without folding the other flags (INC/DEC and ADC/SBB need only CF). */
+uint32_t flags_cf(const struct cpu *cpu);
+
 static inline bool flag_cf(struct cpu *cpu)
 {
-    return flags_get(cpu) & FLAG_CF;
+    return flags_cf(cpu) != 0;
 }
 
 /* Parity flag of the low byte of v: set when it has an even number of ones. */

@@ -40,7 +40,8 @@ uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access
     uint32_t tag = access == ACC_READ    ? e->read_tag
                    : access == ACC_WRITE ? e->write_tag
                                          : e->exec_tag;
-    if ((tag & ~TLB_SLOW) == page) return e->phys_page | (linear & (PAGE_SIZE - 1));
+    if ((tag & ~TLB_SLOW) == page)
+        return e->phys_page | (linear & (PAGE_SIZE - 1));
 
     /* Paging is off: linear is physical, through the A20 gate. (The page walk for
      * CR0.PG=1 comes with the system-architecture work.) */
@@ -68,7 +69,8 @@ static void split_pages(struct cpu *cpu, uint32_t linear, int size, enum access_
     paddr[0] = mmu_translate(cpu, linear, access, kind);
     paddr[1] = mmu_translate(cpu, (linear | (PAGE_SIZE - 1)) + 1, access, kind);
     *first_len = (int)(PAGE_SIZE - (linear & (PAGE_SIZE - 1)));
-    if (*first_len > size) *first_len = size;
+    if (*first_len > size)
+        *first_len = size;
 }
 
 uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
@@ -86,7 +88,8 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind
     }
     uint64_t paddr = mmu_translate(cpu, linear, ACC_READ, kind);
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
-    if (e->read_tag == (linear & PAGE_MASK)) return load_host(e->addend + linear, size);
+    if (e->read_tag == (linear & PAGE_MASK))
+        return load_host(e->addend + linear, size);
     return (uint32_t)phys_read(cpu->phys, paddr, size);
 }
 
@@ -132,14 +135,16 @@ void mem_probe_write_slow(struct cpu *cpu, uint32_t linear, int size)
 {
     enum tlb_kind kind = cpu_tlb_kind(cpu);
     mmu_translate(cpu, linear, ACC_WRITE, kind);
-    if (!page_fits(linear, size)) mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
+    if (!page_fits(linear, size))
+        mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
 }
 
 bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len)
 {
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
-        if (cpu->cr[0] & CR0_PG) return false; /* no non-faulting walk yet */
+        if (cpu->cr[0] & CR0_PG)
+            return false; /* no non-faulting walk yet */
         out[i] = (uint8_t)phys_read(cpu->phys, (linear + i) & cpu->a20_mask, 1);
     }
     return true;

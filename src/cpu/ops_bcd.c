@@ -92,7 +92,8 @@ static void aas(struct cpu *cpu, const struct insn *i)
 static void aam(struct cpu *cpu, const struct insn *i)
 {
     uint32_t base = i->imm, al = al_of(cpu);
-    if (base == 0) cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
+    if (base == 0)
+        cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
     uint32_t q = al / base, r = al % base;
     reg_write(cpu, REG_EAX, (q << 8) | r, 2);
     flags_lazy(cpu, LAZY_LOGIC, 1, 0, 0, r);
@@ -115,7 +116,8 @@ static bool select_bcd(struct insn *i, struct decoded *d)
     case ZYDIS_MNEMONIC_AAA: i->fn = aaa; break;
     case ZYDIS_MNEMONIC_AAS: i->fn = aas; break;
     default:
-        if (d->ops[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE) return false;
+        if (d->ops[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE)
+            return false;
         i->imm = decode_imm(&d->ops[0]) & 0xff;
         i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_AAM ? aam : aad;
         break;

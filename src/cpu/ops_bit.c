@@ -30,18 +30,22 @@ static uint32_t bit_apply(int op, uint32_t v, unsigned pos)
 static void bit_mem(struct cpu *cpu, const struct insn *i, int32_t byte_off, unsigned pos)
 {
     uint32_t ea = insn_ea(cpu, i) + (uint32_t)byte_off;
-    if (!(i->flags & INSN_ADDR32)) ea &= 0xffff;
+    if (!(i->flags & INSN_ADDR32))
+        ea &= 0xffff;
     uint32_t v = mem_read(cpu, i->seg, ea, i->osize);
-    if (i->cc != BIT_TEST) mem_probe_write(cpu, i->seg, ea, i->osize);
+    if (i->cc != BIT_TEST)
+        mem_probe_write(cpu, i->seg, ea, i->osize);
     set_cf(cpu, v, pos);
-    if (i->cc != BIT_TEST) mem_write(cpu, i->seg, ea, bit_apply(i->cc, v, pos), i->osize);
+    if (i->cc != BIT_TEST)
+        mem_write(cpu, i->seg, ea, bit_apply(i->cc, v, pos), i->osize);
 }
 
 static void bit_reg(struct cpu *cpu, const struct insn *i, unsigned pos)
 {
     uint32_t v = reg_read(cpu, i->rm, i->osize);
     set_cf(cpu, v, pos);
-    if (i->cc != BIT_TEST) reg_write(cpu, i->rm, bit_apply(i->cc, v, pos), i->osize);
+    if (i->cc != BIT_TEST)
+        reg_write(cpu, i->rm, bit_apply(i->cc, v, pos), i->osize);
 }
 
 /* Immediate offset: taken modulo the operand width for memory too. */
@@ -73,7 +77,8 @@ static void bit_by_reg(struct cpu *cpu, const struct insn *i)
 static bool select_bt(struct insn *i, struct decoded *d)
 {
     const ZydisDecodedOperand *src = &d->ops[1];
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     switch (d->z.mnemonic) {
     case ZYDIS_MNEMONIC_BTS: i->cc = BIT_SET; break;
     case ZYDIS_MNEMONIC_BTR: i->cc = BIT_RESET; break;
@@ -86,7 +91,8 @@ static bool select_bt(struct insn *i, struct decoded *d)
         return true;
     }
     int r = decode_gpr(src->reg.value);
-    if (r < 0) return false;
+    if (r < 0)
+        return false;
     i->reg = (uint8_t)r;
     i->fn = bit_by_reg;
     return true;
@@ -117,7 +123,8 @@ static void bsr(struct cpu *cpu, const struct insn *i)
 static bool select_bsx(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[1])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[1]))
+        return false;
     i->reg = (uint8_t)r;
     i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_BSF ? bsf : bsr;
     return true;

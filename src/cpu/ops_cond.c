@@ -20,12 +20,14 @@ static void setcc(struct cpu *cpu, const struct insn *i)
 static void cmovcc(struct cpu *cpu, const struct insn *i)
 {
     uint32_t v = rm_read(cpu, i);
-    if (cond_true(cpu, i->cc)) reg_write(cpu, i->reg, v, i->osize);
+    if (cond_true(cpu, i->cc))
+        reg_write(cpu, i->reg, v, i->osize);
 }
 
 static bool select_setcc(struct insn *i, struct decoded *d)
 {
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     i->osize = 1;
     i->cc = d->z.opcode & 0x0f;
     i->fn = setcc;
@@ -35,7 +37,8 @@ static bool select_setcc(struct insn *i, struct decoded *d)
 static bool select_cmovcc(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[1])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[1]))
+        return false;
     i->reg = (uint8_t)r;
     i->cc = d->z.opcode & 0x0f;
     i->fn = cmovcc;

@@ -50,7 +50,8 @@ static bool select_in_out(struct insn *i, struct decoded *d)
             have_acc = true;
         }
     }
-    if (!have_acc || !have_port) return false;
+    if (!have_acc || !have_port)
+        return false;
     i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_IN ? in : out;
     /* A device access may raise or clear an interrupt request or ask the run to
      * end: the block ends here so the loop looks at that (DESIGN.md, Blocks). */

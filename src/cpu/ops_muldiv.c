@@ -19,7 +19,8 @@ static int64_t sext(uint32_t v, int size)
 static void mul_flags(struct cpu *cpu, uint32_t low, int size, bool overflow)
 {
     uint32_t f = flags_szp(low, size);
-    if (overflow) f |= FLAG_CF | FLAG_OF;
+    if (overflow)
+        f |= FLAG_CF | FLAG_OF;
     flags_set_arith(cpu, FLAGS_ARITH, f);
 }
 
@@ -73,7 +74,8 @@ static void imul3(struct cpu *cpu, const struct insn *i)
 /* The dividend: AX for bytes, DX:AX or EDX:EAX otherwise. */
 static uint64_t read_wide(struct cpu *cpu, int size)
 {
-    if (size == 1) return reg_read(cpu, REG_EAX, 2);
+    if (size == 1)
+        return reg_read(cpu, REG_EAX, 2);
     return reg_read(cpu, REG_EAX, size) | (uint64_t)reg_read(cpu, REG_EDX, size) << (8 * size);
 }
 
@@ -94,9 +96,11 @@ static void div_(struct cpu *cpu, const struct insn *i)
     int size = i->osize;
     uint64_t d = rm_read(cpu, i);
     uint64_t n = read_wide(cpu, size);
-    if (d == 0) cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
+    if (d == 0)
+        cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
     uint64_t q = n / d;
-    if (q > size_mask(size)) cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
+    if (q > size_mask(size))
+        cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
     write_quot_rem(cpu, size, (uint32_t)q, (uint32_t)(n % d));
 }
 
@@ -109,17 +113,21 @@ static void idiv(struct cpu *cpu, const struct insn *i)
     int64_t d = sext(rm_read(cpu, i), size);
     uint64_t raw = read_wide(cpu, size);
     int64_t n = size == 4 ? (int64_t)raw : sext((uint32_t)raw, size * 2);
-    if (d == 0) cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
-    if (d == -1 && n == INT64_MIN) cpu_raise(cpu, EXC_DE, NO_ERROR_CODE); /* C would trap */
+    if (d == 0)
+        cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
+    if (d == -1 && n == INT64_MIN)
+        cpu_raise(cpu, EXC_DE, NO_ERROR_CODE); /* C would trap */
     int64_t q = n / d, r = n % d;
     int64_t lim = (int64_t)1 << (8 * size - 1);
-    if (q < -lim || q >= lim) cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
+    if (q < -lim || q >= lim)
+        cpu_raise(cpu, EXC_DE, NO_ERROR_CODE);
     write_quot_rem(cpu, size, (uint32_t)q, (uint32_t)r);
 }
 
 static bool select_unary(struct insn *i, struct decoded *d)
 {
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     switch (d->z.mnemonic) {
     case ZYDIS_MNEMONIC_MUL: i->fn = mul; break;
     case ZYDIS_MNEMONIC_DIV: i->fn = div_; break;
@@ -131,12 +139,14 @@ static bool select_unary(struct insn *i, struct decoded *d)
 static bool select_imul(struct insn *i, struct decoded *d)
 {
     if (d->z.operand_count_visible == 1) {
-        if (!decode_rm_operand(i, &d->ops[0])) return false;
+        if (!decode_rm_operand(i, &d->ops[0]))
+            return false;
         i->fn = imul1;
         return true;
     }
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[1])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[1]))
+        return false;
     i->reg = (uint8_t)r;
     if (d->z.operand_count_visible == 3) {
         const ZydisDecodedOperand *imm = &d->ops[2];

@@ -124,7 +124,8 @@ static void shift_rm(struct cpu *cpu, const struct insn *i, unsigned count)
 {
     uint32_t v = read_rmw(cpu, i);
     count &= 31;
-    if (count == 0) return;
+    if (count == 0)
+        return;
     uint32_t mask, bits;
     uint32_t r = shift_value(cpu, i->cc, i->osize, v, count, &mask, &bits);
     flags_set_arith(cpu, mask, bits);
@@ -158,7 +159,8 @@ static int shift_op_of(ZydisMnemonic m)
 static bool select_shift(struct insn *i, struct decoded *d)
 {
     const ZydisDecodedOperand *cnt = &d->ops[1];
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     i->cc = (uint8_t)shift_op_of(d->z.mnemonic);
     if (cnt->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
         i->imm = decode_imm(cnt) & 0xff;
@@ -206,7 +208,8 @@ static void shxd(struct cpu *cpu, const struct insn *i, unsigned count)
     uint32_t dst = read_rmw(cpu, i);
     uint32_t src = reg_read(cpu, i->reg, i->osize);
     count &= 31;
-    if (count == 0) return;
+    if (count == 0)
+        return;
     uint32_t bits;
     uint32_t r = double_shift(i->cc, i->osize, dst, src, count, &bits);
     flags_set_arith(cpu, FLAGS_ARITH, bits);
@@ -227,7 +230,8 @@ static bool select_shxd(struct insn *i, struct decoded *d)
 {
     const ZydisDecodedOperand *cnt = &d->ops[2];
     int r = decode_gpr(d->ops[1].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[0])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[0]))
+        return false;
     i->reg = (uint8_t)r;
     i->cc = d->z.mnemonic == ZYDIS_MNEMONIC_SHRD;
     if (cnt->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {

@@ -139,18 +139,24 @@ static uint8_t *bulk_range(struct cpu *cpu, const struct insn *i, int seg, uint3
 {
     const struct segment *s = &cpu->seg[seg];
     uint32_t size = i->osize;
-    if (off < s->valid_lo || off > s->valid_hi || !(write ? s->writable : s->readable)) return NULL;
+    if (off < s->valid_lo || off > s->valid_hi || !(write ? s->writable : s->readable))
+        return NULL;
     uint32_t linear = s->base + off;
     uint32_t room = PAGE_SIZE - (linear & (PAGE_SIZE - 1));
     uint64_t seg_room = (uint64_t)s->valid_hi - off + 1;
     uint64_t addr_room = (uint64_t)addr_mask(i) - off + 1;
-    if (seg_room < room) room = (uint32_t)seg_room;
-    if (addr_room < room) room = (uint32_t)addr_room;
+    if (seg_room < room)
+        room = (uint32_t)seg_room;
+    if (addr_room < room)
+        room = (uint32_t)addr_room;
     uint32_t n = room / size;
-    if (n < *max) *max = n;
-    if (*max == 0) return NULL;
+    if (n < *max)
+        *max = n;
+    if (*max == 0)
+        return NULL;
     const struct tlb_entry *e = &cpu->tlb_kind[(linear >> 12) & (TLB_ENTRIES - 1)];
-    if ((write ? e->write_tag : e->read_tag) != (linear & PAGE_MASK)) return NULL;
+    if ((write ? e->write_tag : e->read_tag) != (linear & PAGE_MASK))
+        return NULL;
     return (uint8_t *)(e->addend + linear);
 }
 
@@ -161,10 +167,12 @@ static uint8_t *bulk_range(struct cpu *cpu, const struct insn *i, int seg, uint3
  * exactly that of the iterations it replaces. */
 static uint32_t bulk(struct cpu *cpu, const struct insn *i, enum bulk_kind kind, uint32_t max)
 {
-    if (cpu->eflags & FLAG_DF) return 0;
+    if (cpu->eflags & FLAG_DF)
+        return 0;
     uint32_t n = max;
     uint8_t *dst = bulk_range(cpu, i, SEG_ES, str_off(cpu, i, REG_EDI), true, &n);
-    if (!dst) return 0;
+    if (!dst)
+        return 0;
     uint32_t size = i->osize;
     if (kind == BULK_STOS) {
         uint32_t v = reg_read(cpu, REG_EAX, (int)size);
@@ -182,7 +190,8 @@ static uint32_t bulk(struct cpu *cpu, const struct insn *i, enum bulk_kind kind,
         }
     } else {
         const uint8_t *src = bulk_range(cpu, i, i->seg, str_off(cpu, i, REG_ESI), false, &n);
-        if (!src) return 0;
+        if (!src)
+            return 0;
         uint32_t len = n * size;
         if (dst > src && dst < src + len) {
             /* Forward overlap: element order matters (the copy repeats a pattern). */
@@ -238,7 +247,8 @@ static inline void rep_run(struct cpu *cpu, const struct insn *i, str_once_fn on
             cpu->reg[REG_ECX] = (cpu->reg[REG_ECX] & ~mask) | count;
             cpu->icount += done;
             cpu->budget -= (int32_t)done;
-            if (count == 0 || (i->cc == REP_E && !zf) || (i->cc == REP_NE && zf)) break;
+            if (count == 0 || (i->cc == REP_E && !zf) || (i->cc == REP_NE && zf))
+                break;
             if (cpu->budget < 0) {
                 finished = false;
                 break;
@@ -350,11 +360,13 @@ static bool select_string(struct insn *i, struct decoded *d)
 {
     /* MOVSD and CMPSD are also SSE2 mnemonics (F2 0F 10, F2 0F C2): those are
      * not ours (the SSE family has to claim them through this entry). */
-    if (d->z.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT) return false;
+    if (d->z.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT)
+        return false;
     size_t k = 0;
     while (k < sizeof forms / sizeof forms[0] && forms[k].mnemonic != d->z.mnemonic)
         k++;
-    if (k == sizeof forms / sizeof forms[0]) return false;
+    if (k == sizeof forms / sizeof forms[0])
+        return false;
     enum str_op op = (enum str_op)forms[k].op;
     i->osize = forms[k].size;
 
@@ -366,13 +378,15 @@ static bool select_string(struct insn *i, struct decoded *d)
         const ZydisDecodedOperand *o = &d->ops[n];
         if (o->type == ZYDIS_OPERAND_TYPE_MEMORY && is_si(o->mem.base)) {
             int s = decode_sreg(o->mem.segment);
-            if (s >= 0) i->seg = (uint8_t)s;
+            if (s >= 0)
+                i->seg = (uint8_t)s;
         }
     }
 
     /* INS/OUTS touch devices like IN/OUT do, so they end the block as IN/OUT do
      * (DESIGN.md, Blocks: a device access may change interrupt state). */
-    if (op == OP_INS || op == OP_OUTS) d->ends_block = true;
+    if (op == OP_INS || op == OP_OUTS)
+        d->ends_block = true;
     if (!(i->flags & (INSN_REP | INSN_REPNE))) {
         i->fn = single_fn[op];
         return true;

@@ -45,7 +45,8 @@ static void cmpxchg(struct cpu *cpu, const struct insn *i)
         rm_write(cpu, i, reg_read(cpu, i->reg, size));
     } else {
         reg_write(cpu, REG_EAX, dst, size);
-        if (i->flags & INSN_MEM) rm_write(cpu, i, dst);
+        if (i->flags & INSN_MEM)
+            rm_write(cpu, i, dst);
     }
 }
 
@@ -82,7 +83,8 @@ static void bswap16(struct cpu *cpu, const struct insn *i)
 static bool select_rm_reg(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[1].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[0])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[0]))
+        return false;
     i->reg = (uint8_t)r;
     i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_XADD ? xadd : cmpxchg;
     return true;
@@ -90,7 +92,8 @@ static bool select_rm_reg(struct insn *i, struct decoded *d)
 
 static bool select_cmpxchg8b(struct insn *i, struct decoded *d)
 {
-    if (d->ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY) return false; /* register form: #UD */
+    if (d->ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return false; /* register form: #UD */
     decode_mem_operand(i, &d->ops[0]);
     i->fn = cmpxchg8b;
     return true;
@@ -99,7 +102,8 @@ static bool select_cmpxchg8b(struct insn *i, struct decoded *d)
 static bool select_bswap(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0) return false;
+    if (r < 0)
+        return false;
     i->reg = (uint8_t)r;
     i->fn = i->osize == 4 ? bswap32 : bswap16;
     return true;

@@ -13,7 +13,10 @@ uint64_t board_now_ns(const struct machine *m)
 
 /* Brings device timers up to the current instruction before a device is touched,
  * so a port read inside a block sees exact virtual time. */
-static void sync_clock(struct machine *m) { vclock_advance(&m->clock, board_now_ns(m)); }
+static void sync_clock(struct machine *m)
+{
+    vclock_advance(&m->clock, board_now_ns(m));
+}
 
 static uint32_t cpu_io_read(void *opaque, uint16_t port, int size)
 {

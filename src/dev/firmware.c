@@ -37,8 +37,8 @@ bool firmware_load(struct machine *m, const char *path)
     if (!image)
         return false;
     if (len != 64 * KIB && len != 128 * KIB && len != 256 * KIB) {
-        fprintf(stderr, "bt86: '%s' is %zu bytes; a -bios image must be 64, 128 or 256 KiB\n",
-                path, len);
+        fprintf(stderr, "bt86: '%s' is %zu bytes; a -bios image must be 64, 128 or 256 KiB\n", path,
+                len);
         free(image);
         return false;
     }

@@ -13,42 +13,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GDT_ADDR 0x8000u
+#define GDT_ADDR         0x8000u
 #define BOOT_PARAMS_ADDR 0x10000u
-#define CMDLINE_ADDR 0x20000u
-#define KERNEL_ADDR 0x100000u
+#define CMDLINE_ADDR     0x20000u
+#define KERNEL_ADDR      0x100000u
 
 /* Offsets in boot_params / the setup header (boot.rst, "THE REAL-MODE KERNEL HEADER"). */
-#define BP_EXT_MEM_K 0x002
-#define BP_ALT_MEM_K 0x1e0
-#define BP_E820_ENTRIES 0x1e8
-#define BP_SETUP_SECTS 0x1f1
-#define BP_BOOT_FLAG 0x1fe
-#define BP_JUMP 0x200
-#define BP_HEADER 0x202
-#define BP_VERSION 0x206
-#define BP_TYPE_OF_LOADER 0x210
-#define BP_LOADFLAGS 0x211
-#define BP_CODE32_START 0x214
-#define BP_RAMDISK_IMAGE 0x218
-#define BP_RAMDISK_SIZE 0x21c
-#define BP_CMD_LINE_PTR 0x228
-#define BP_INITRD_ADDR_MAX 0x22c
-#define BP_CMDLINE_SIZE 0x238
+#define BP_EXT_MEM_K        0x002
+#define BP_ALT_MEM_K        0x1e0
+#define BP_E820_ENTRIES     0x1e8
+#define BP_SETUP_SECTS      0x1f1
+#define BP_BOOT_FLAG        0x1fe
+#define BP_JUMP             0x200
+#define BP_HEADER           0x202
+#define BP_VERSION          0x206
+#define BP_TYPE_OF_LOADER   0x210
+#define BP_LOADFLAGS        0x211
+#define BP_CODE32_START     0x214
+#define BP_RAMDISK_IMAGE    0x218
+#define BP_RAMDISK_SIZE     0x21c
+#define BP_CMD_LINE_PTR     0x228
+#define BP_INITRD_ADDR_MAX  0x22c
+#define BP_CMDLINE_SIZE     0x238
 #define BP_HARDWARE_SUBARCH 0x23c
-#define BP_PREF_ADDRESS 0x258
-#define BP_INIT_SIZE 0x260
-#define BP_E820_TABLE 0x2d0
-#define HDRS_MAGIC 0x53726448u /* "HdrS" */
-#define LOADED_HIGH 0x01
+#define BP_PREF_ADDRESS     0x258
+#define BP_INIT_SIZE        0x260
+#define BP_E820_TABLE       0x2d0
+#define HDRS_MAGIC          0x53726448u /* "HdrS" */
+#define LOADED_HIGH         0x01
 
-#define E820_RAM 1
+#define E820_RAM      1
 #define E820_RESERVED 2
 
-static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -106,13 +118,7 @@ static void enter_32bit(struct machine *m, uint32_t entry)
     struct cpu *cpu = m->cpu;
     cpu->gdtr.base = GDT_ADDR;
     cpu->gdtr.limit = sizeof gdt - 1;
-    cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
-    uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED |
-                    SEG_ATTR_DB | SEG_ATTR_G;
-    cpu_set_seg_cache(cpu, SEG_CS, 0x10, 0, 0xffffffffu, data | SEG_ATTR_CODE);
-    for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x18, 0, 0xffffffffu, data);
+    cpu_set_flat32(cpu, 0x10);
     cpu_set_eflags(cpu, 0);
     memset(cpu->reg, 0, sizeof cpu->reg);
     cpu->reg[REG_ESI] = BOOT_PARAMS_ADDR;
@@ -174,7 +180,7 @@ bool linux_boot_load(struct machine *m)
         goto out;
     }
     memcpy(bp + BP_SETUP_SECTS, k + BP_SETUP_SECTS, header_end - BP_SETUP_SECTS);
-    bp[BP_TYPE_OF_LOADER] = 0xff; /* a loader without an assigned ID */
+    bp[BP_TYPE_OF_LOADER] = 0xff;       /* a loader without an assigned ID */
     put32(bp + BP_HARDWARE_SUBARCH, 0); /* the default x86 PC */
 
     const char *cmdline = c->append ? c->append : "";

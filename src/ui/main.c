@@ -14,7 +14,8 @@ int main(int argc, char **argv)
     case OPTIONS_RUN: break;
     }
     struct machine *machine = machine_create(&config);
-    if (!machine) return 1;
+    if (!machine)
+        return 1;
     /* No window yet: every run is headless, with COM1 on the terminal if -nographic. */
     struct headless headless;
     bool attach = config.nographic || (config.serial_set[0] && config.serial[0].kind == CHAR_STDIO);

@@ -43,15 +43,18 @@ static inline uint32_t fake_io_read(void *opaque, uint16_t port, int size)
     struct rig *r = opaque;
     uint32_t v = r->next_in;
     r->next_in += 0x01010101u;
-    if (r->io_count < 32) r->io[r->io_count++] = (struct io_record){port, v, size, false};
+    if (r->io_count < 32)
+        r->io[r->io_count++] = (struct io_record){port, v, size, false};
     return v; /* the CPU keeps only size bytes */
 }
 
 static inline void fake_io_write(void *opaque, uint16_t port, uint32_t value, int size)
 {
     struct rig *r = opaque;
-    if (r->io_count < 32) r->io[r->io_count++] = (struct io_record){port, value, size, true};
-    if (port == 0x20) cpu_set_intr(r->cpu, false); /* "EOI": the test PIC drops INTR */
+    if (r->io_count < 32)
+        r->io[r->io_count++] = (struct io_record){port, value, size, true};
+    if (port == 0x20)
+        cpu_set_intr(r->cpu, false); /* "EOI": the test PIC drops INTR */
 }
 
 static inline int fake_irq_ack(void *opaque)

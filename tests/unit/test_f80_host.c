@@ -401,17 +401,24 @@ static struct f80 gen_f80(struct rng *r)
     bool sign = below(r, 2);
     uint64_t k = below(r, 100);
     uint64_t m = random_bits(r) | INT_BIT;
-    if (k < 30) return make(sign, 0x3FFF - 70 + (uint32_t)below(r, 140), m);
-    if (k < 40) return make(sign, 1 + (uint32_t)below(r, 0x7FFE), m);
-    if (k < 46) return make(sign, 0x7FFE - (uint32_t)below(r, 80), m);
-    if (k < 52) return make(sign, 1 + (uint32_t)below(r, 80), m);
+    if (k < 30)
+        return make(sign, 0x3FFF - 70 + (uint32_t)below(r, 140), m);
+    if (k < 40)
+        return make(sign, 1 + (uint32_t)below(r, 0x7FFE), m);
+    if (k < 46)
+        return make(sign, 0x7FFE - (uint32_t)below(r, 80), m);
+    if (k < 52)
+        return make(sign, 1 + (uint32_t)below(r, 80), m);
     if (k < 58) {
         uint64_t d = (random_bits(r) >> below(r, 64)) & ~INT_BIT;
         return make(sign, 0, d ? d : 1);
     }
-    if (k < 61) return make(sign, 0, random_bits(r) | INT_BIT);
-    if (k < 64) return make(sign, 0, 0);
-    if (k < 67) return make(sign, 0x7FFF, INT_BIT);
+    if (k < 61)
+        return make(sign, 0, random_bits(r) | INT_BIT);
+    if (k < 64)
+        return make(sign, 0, 0);
+    if (k < 67)
+        return make(sign, 0x7FFF, INT_BIT);
     if (k < 71)
         return make(sign, 0x7FFF, INT_BIT | 0x4000000000000000u | (next(r) >> below(r, 64)));
     if (k < 75) {
@@ -423,14 +430,16 @@ static struct f80 gen_f80(struct rng *r)
         uint32_t e = below(r, 2) ? 0x7FFF : 1 + (uint32_t)below(r, 0x7FFE);
         return make(sign, e, random_bits(r) & ~INT_BIT);
     }
-    if (k < 87) return make(sign, 0x3FFF - 10 + (uint32_t)below(r, 20), boundary_mant(r));
+    if (k < 87)
+        return make(sign, 0x3FFF - 10 + (uint32_t)below(r, 20), boundary_mant(r));
     if (k < 95) {
         /* small integers and halves */
         int e = (int)below(r, 66) - 2;
         uint64_t mm = m;
         if (below(r, 2) && e > 0 && e < 63) {
-            mm &= ~(~UINT64_C(0) >> (e + 1));               /* integral */
-            if (below(r, 2)) mm |= UINT64_C(1) << (62 - e); /* + 0.5 */
+            mm &= ~(~UINT64_C(0) >> (e + 1)); /* integral */
+            if (below(r, 2))
+                mm |= UINT64_C(1) << (62 - e); /* + 0.5 */
         }
         return make(sign, 0x3FFF + (uint32_t)e, mm);
     }
@@ -445,8 +454,10 @@ static bool is_finite_normal(struct f80 a)
 
 static struct f80 with_exp(struct f80 a, int64_t e)
 {
-    if (e < 1) e = 1;
-    if (e > 0x7FFE) e = 0x7FFE;
+    if (e < 1)
+        e = 1;
+    if (e > 0x7FFE)
+        e = 0x7FFE;
     return make(a.se >> 15, (uint32_t)e, a.mant | INT_BIT);
 }
 
@@ -466,7 +477,8 @@ static struct f80 int_value(struct rng *r)
         break; /* 10^18 - 1 */
     default: m = INT_BIT | below(r, 8); break;
     }
-    if (below(r, 3) == 0) m ^= UINT64_C(1) << below(r, 63);
+    if (below(r, 3) == 0)
+        m ^= UINT64_C(1) << below(r, 63);
     return make(below(r, 2), 0x3FFF + (uint32_t)e, m | INT_BIT);
 }
 
@@ -479,8 +491,10 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     if (below(r, 16) == 0) {
         /* b shares a's significand: equal NaN payloads, x op -x, SNaN vs QNaN */
         in->b = in->a;
-        if (below(r, 2)) in->b.se ^= 0x8000;
-        if (below(r, 3) == 0) in->b.mant ^= 0x4000000000000000u;
+        if (below(r, 2))
+            in->b.se ^= 0x8000;
+        if (below(r, 3) == 0)
+            in->b.mant ^= 0x4000000000000000u;
     }
     bool a_ok = is_finite_normal(in->a);
     int64_t ea = in->a.se & 0x7FFF;
@@ -491,11 +505,15 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     case OP_FUCOM:
         if (a_ok && below(r, 2)) {
             int64_t d = (int64_t)below(r, 140) - 70;
-            if (below(r, 3) == 0) d = (int64_t)below(r, 3) - 1;
+            if (below(r, 3) == 0)
+                d = (int64_t)below(r, 3) - 1;
             in->b = with_exp(in->b, ea + d);
-            if (below(r, 3) == 0) in->b.mant = in->a.mant + below(r, 8) - 4;
-            if (below(r, 4) == 0) in->b = in->a;
-            if (below(r, 2)) in->b.se ^= 0x8000;
+            if (below(r, 3) == 0)
+                in->b.mant = in->a.mant + below(r, 8) - 4;
+            if (below(r, 4) == 0)
+                in->b = in->a;
+            if (below(r, 2))
+                in->b.se ^= 0x8000;
         }
         break;
     case OP_MUL:
@@ -522,9 +540,11 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         in->pre = gen_f80(r);
         if (a_ok && below(r, 4) != 0) {
             int64_t d = below(r, 4) == 0 ? (int64_t)below(r, 3000) : (int64_t)below(r, 70) - 3;
-            if (below(r, 4) == 0) d = 62 + (int64_t)below(r, 6);
+            if (below(r, 4) == 0)
+                d = 62 + (int64_t)below(r, 6);
             in->b = with_exp(in->b, ea - d);
-            if (below(r, 4) == 0) in->b.mant = in->a.mant + below(r, 8) - 4;
+            if (below(r, 4) == 0)
+                in->b.mant = in->a.mant + below(r, 8) - 4;
         }
         break;
     case OP_FSCALE:
@@ -537,7 +557,8 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
             default: n = (int64_t)below(r, 80000) - 40000; break;
             }
             struct f80 b = f80_from_i64(n);
-            if (below(r, 3) == 0 && n != 0) b.mant |= next(r) & 0xFFFF; /* fraction */
+            if (below(r, 3) == 0 && n != 0)
+                b.mant |= next(r) & 0xFFFF; /* fraction */
             in->b = b;
         }
         break;
@@ -546,7 +567,8 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     case OP_FIST32:
     case OP_FIST64:
     case OP_FBSTP:
-        if (below(r, 2)) in->a = int_value(r);
+        if (below(r, 2))
+            in->a = int_value(r);
         break;
     case OP_FST32:
     case OP_FST64:
@@ -555,13 +577,16 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
             int64_t e = below(r, 2) ? bias + (int64_t)below(r, 4) - 2
                                     : -bias - span + (int64_t)below(r, (uint64_t)span + 6);
             in->a = with_exp(in->a, 0x3FFF + e);
-            if (below(r, 2)) in->a.mant = boundary_mant(r);
+            if (below(r, 2))
+                in->a.mant = boundary_mant(r);
         }
         break;
     case OP_FILD: {
         uint64_t v = next(r) >> below(r, 64);
-        if (below(r, 2)) v = 0 - v;
-        if (below(r, 10) == 0) v = INT_BIT;
+        if (below(r, 2))
+            v = 0 - v;
+        if (below(r, 10) == 0)
+            v = INT_BIT;
         in->raw = v;
         break;
     }
@@ -618,7 +643,8 @@ int main(int argc, char **argv)
     const char *only = NULL;
     bool verbose = false;
     const char *env_cases = getenv("BT86_F80_CASES");
-    if (env_cases) cases = strtoull(env_cases, NULL, 0);
+    if (env_cases)
+        cases = strtoull(env_cases, NULL, 0);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--cases") && i + 1 < argc)
             cases = strtoull(argv[++i], NULL, 0);
@@ -636,7 +662,8 @@ int main(int argc, char **argv)
     static const unsigned pcs[3] = {0, 2, 3};
     uint64_t per_mode = (cases + 11) / 12, total_bad = 0, total = 0;
     for (int op = 0; op < OP_COUNT; op++) {
-        if (only && strcmp(only, op_names[op])) continue;
+        if (only && strcmp(only, op_names[op]))
+            continue;
         struct rng r = {seed ^ ((uint64_t)op * 0x9E3779B97F4A7C15u)};
         uint16_t mask = op_sw_mask((enum op)op);
         uint64_t bad = 0, n = 0, seen[16] = {0};
@@ -653,7 +680,8 @@ int main(int argc, char **argv)
                 bool same = h.r1.mant == s.r1.mant && h.r1.se == s.r1.se &&
                             h.r2.mant == s.r2.mant && h.r2.se == s.r2.se &&
                             (h.sw & mask) == (s.sw & mask);
-                if (same) continue;
+                if (same)
+                    continue;
                 if (bad++ < 8 || verbose) {
                     printf("MISMATCH %s rc=%u pc=%u", op_names[op], rc, pc);
                     print_f80("a", in.a);

@@ -37,7 +37,8 @@ static void in_out_sizes_and_ports(void **state)
         assert_int_equal(r->io[k].port, want[k].port);
         assert_int_equal(r->io[k].size, want[k].size);
         assert_int_equal(r->io[k].write, want[k].write);
-        if (want[k].write) assert_int_equal(r->io[k].value, want[k].value);
+        if (want[k].write)
+            assert_int_equal(r->io[k].value, want[k].value);
     }
     /* IN keeps only the accessed width; the rest of the register is untouched */
     assert_int_equal(r->cpu->reg[REG_EBX], 0xffffff11u);
@@ -95,7 +96,8 @@ static void rep_outsb_and_rep_insw(void **state)
  * #GP(0) (no TSS bitmap yet). Called directly with a landing pad in exc_jmp. */
 static int io_check(struct cpu *cpu, uint16_t port)
 {
-    if (setjmp(cpu->exc_jmp)) return cpu->raised.vector;
+    if (setjmp(cpu->exc_jmp))
+        return cpu->raised.vector;
     io_permission_check(cpu, port, 1);
     return -1;
 }

@@ -448,7 +448,8 @@ static void rep_stosd_patterns_across_pages(void **state)
     run(r);
     assert_int_equal(rd(r, 0x4ff0, 4), 0);
     for (uint32_t a = 0x4ff4; a < 0x6008; a += 4)
-        if (rd(r, a, 4) != 0x12345678) fail_msg("dword at %x", a);
+        if (rd(r, a, 4) != 0x12345678)
+            fail_msg("dword at %x", a);
     assert_int_equal(rd(r, 0x6008, 4), 0);
     assert_int_equal(r->cpu->reg[REG_EDI], 0x6008);
 
@@ -462,7 +463,8 @@ static void rep_stosd_patterns_across_pages(void **state)
     run(r);
     assert_int_equal(rd(r, 0x4ff4, 4), 0x12345678);
     for (uint32_t a = 0x4ff8; a < 0x5ffc; a += 4)
-        if (rd(r, a, 4) != 0x9a9a9a9a) fail_msg("dword at %x", a);
+        if (rd(r, a, 4) != 0x9a9a9a9a)
+            fail_msg("dword at %x", a);
     assert_int_equal(rd(r, 0x5ffc, 4), 0x12345678);
 }
 
@@ -508,7 +510,8 @@ static void start_fill(struct rig *r)
 static void check_fill(struct rig *r)
 {
     for (uint32_t k = 0; k < FILL_WORDS; k++)
-        if (rd(r, 0x10000 + 2 * k, 2) != 0xa55a) fail_msg("word %u not filled", k);
+        if (rd(r, 0x10000 + 2 * k, 2) != 0xa55a)
+            fail_msg("word %u not filled", k);
     assert_int_equal(rd(r, 0x10000 + 2 * FILL_WORDS, 2), 0);
     assert_int_equal(r->cpu->reg[REG_ECX], 0);
     assert_int_equal(r->cpu->reg[REG_EDI], 2 * FILL_WORDS);

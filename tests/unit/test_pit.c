@@ -70,7 +70,8 @@ static void clock_conversion_is_exact(void **state)
     for (uint64_t k = 0; k < 5000; k += 7) {
         uint64_t ns = pit_ns_of_tick(k);
         assert_int_equal(pit_ticks_at(ns), k);
-        if (ns) assert_int_equal(pit_ticks_at(ns - 1), k - 1);
+        if (ns)
+            assert_int_equal(pit_ticks_at(ns - 1), k - 1);
     }
 }
 

@@ -22,7 +22,8 @@ static bool settle_operands(struct f80_env *env, struct f80 a, struct f80 b, enu
 /* A denormal operand raises DE (SDM Vol. 1, 8.5.2) and the operation goes on. */
 static void check_denormal(struct f80_env *env, enum f80_class ca, enum f80_class cb)
 {
-    if (ca == F80_CLASS_DENORMAL || cb == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (ca == F80_CLASS_DENORMAL || cb == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
 }
 
 /* An exact zero sum of operands of opposite signs is +0, or -0 when rounding
@@ -36,20 +37,25 @@ static struct f80 add_signed(struct f80_env *env, struct f80 a, struct f80 b, bo
 {
     enum f80_class ca = f80_classify(a), cb = f80_classify(b);
     struct f80 out;
-    if (settle_operands(env, a, b, ca, cb, &out)) return out;
+    if (settle_operands(env, a, b, ca, cb, &out))
+        return out;
     check_denormal(env, ca, cb);
     bool sa = f80_sign(a), sb = f80_sign(b) ^ negate_b;
     if (ca == F80_CLASS_INF || cb == F80_CLASS_INF) {
-        if (ca == F80_CLASS_INF && cb == F80_CLASS_INF && sa != sb) return f80_invalid(env);
+        if (ca == F80_CLASS_INF && cb == F80_CLASS_INF && sa != sb)
+            return f80_invalid(env);
         return f80_inf(ca == F80_CLASS_INF ? sa : sb);
     }
     int bits = f80_pc_bits(env);
     struct f80_unpacked ua = f80_unpack(a), ub = f80_unpack(b);
     ua.sign = sa;
     ub.sign = sb;
-    if (ua.mant == 0 && ub.mant == 0) return sa == sb ? f80_zero(sa) : cancelled_zero(env);
-    if (ua.mant == 0) return f80_round_pack(env, bits, sb, ub.exp, ub.mant, 0);
-    if (ub.mant == 0) return f80_round_pack(env, bits, sa, ua.exp, ua.mant, 0);
+    if (ua.mant == 0 && ub.mant == 0)
+        return sa == sb ? f80_zero(sa) : cancelled_zero(env);
+    if (ua.mant == 0)
+        return f80_round_pack(env, bits, sb, ub.exp, ub.mant, 0);
+    if (ub.mant == 0)
+        return f80_round_pack(env, bits, sa, ua.exp, ua.mant, 0);
     if (ua.exp < ub.exp || (ua.exp == ub.exp && ua.mant < ub.mant)) {
         struct f80_unpacked t = ua;
         ua = ub;
@@ -69,7 +75,8 @@ static struct f80 add_signed(struct f80_env *env, struct f80 a, struct f80 b, bo
     } else {
         lo = 0 - bl;
         hi = ua.mant - bh - (bl != 0);
-        if (hi == 0 && lo == 0) return cancelled_zero(env);
+        if (hi == 0 && lo == 0)
+            return cancelled_zero(env);
         int shift = hi ? f80_clz64(hi) : 64 + f80_clz64(lo);
         if (shift >= 64) {
             hi = lo << (shift - 64);
@@ -97,14 +104,17 @@ struct f80 f80_mul(struct f80_env *env, struct f80 a, struct f80 b)
 {
     enum f80_class ca = f80_classify(a), cb = f80_classify(b);
     struct f80 out;
-    if (settle_operands(env, a, b, ca, cb, &out)) return out;
+    if (settle_operands(env, a, b, ca, cb, &out))
+        return out;
     check_denormal(env, ca, cb);
     bool sign = f80_sign(a) ^ f80_sign(b);
     if (ca == F80_CLASS_INF || cb == F80_CLASS_INF) {
-        if (ca == F80_CLASS_ZERO || cb == F80_CLASS_ZERO) return f80_invalid(env);
+        if (ca == F80_CLASS_ZERO || cb == F80_CLASS_ZERO)
+            return f80_invalid(env);
         return f80_inf(sign);
     }
-    if (ca == F80_CLASS_ZERO || cb == F80_CLASS_ZERO) return f80_zero(sign);
+    if (ca == F80_CLASS_ZERO || cb == F80_CLASS_ZERO)
+        return f80_zero(sign);
     struct f80_unpacked ua = f80_unpack(a), ub = f80_unpack(b);
     uint64_t hi, lo;
     f80_mul64(ua.mant, ub.mant, &hi, &lo);
@@ -121,7 +131,8 @@ struct f80 f80_div(struct f80_env *env, struct f80 a, struct f80 b)
 {
     enum f80_class ca = f80_classify(a), cb = f80_classify(b);
     struct f80 out;
-    if (settle_operands(env, a, b, ca, cb, &out)) return out;
+    if (settle_operands(env, a, b, ca, cb, &out))
+        return out;
     bool sign = f80_sign(a) ^ f80_sign(b);
     if (ca == F80_CLASS_INF) {
         check_denormal(env, ca, cb);
@@ -133,12 +144,14 @@ struct f80 f80_div(struct f80_env *env, struct f80 a, struct f80 b)
     }
     if (cb == F80_CLASS_ZERO) {
         /* A denormal dividend raises only ZE here (as the host x87 does). */
-        if (ca == F80_CLASS_ZERO) return f80_invalid(env);
+        if (ca == F80_CLASS_ZERO)
+            return f80_invalid(env);
         env->flags |= F80_ZE;
         return f80_inf(sign);
     }
     check_denormal(env, ca, cb);
-    if (ca == F80_CLASS_ZERO) return f80_zero(sign);
+    if (ca == F80_CLASS_ZERO)
+        return f80_zero(sign);
     struct f80_unpacked ua = f80_unpack(a), ub = f80_unpack(b);
     int32_t exp = ua.exp - ub.exp;
     /* Restoring division, one quotient bit per step; the partial remainder is
@@ -160,7 +173,8 @@ struct f80 f80_div(struct f80_env *env, struct f80 a, struct f80 b)
         r <<= 1;
     }
     bool guard = top || r >= d;
-    if (guard) r -= d;
+    if (guard)
+        r -= d;
     uint64_t lo = ((uint64_t)guard << 63) | (r != 0);
     return f80_round_pack(env, f80_pc_bits(env), sign, exp, q, lo);
 }
@@ -192,12 +206,18 @@ static uint64_t isqrt128(uint64_t *rh, uint64_t *rl)
 struct f80 f80_sqrt(struct f80_env *env, struct f80 a)
 {
     enum f80_class ca = f80_classify(a);
-    if (ca == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(ca)) return f80_quiet_nan(env, a);
-    if (ca == F80_CLASS_ZERO) return a; /* sqrt(-0) = -0 */
-    if (f80_sign(a)) return f80_invalid(env);
-    if (ca == F80_CLASS_INF) return a;
-    if (ca == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (ca == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(ca))
+        return f80_quiet_nan(env, a);
+    if (ca == F80_CLASS_ZERO)
+        return a; /* sqrt(-0) = -0 */
+    if (f80_sign(a))
+        return f80_invalid(env);
+    if (ca == F80_CLASS_INF)
+        return a;
+    if (ca == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
     struct f80_unpacked u = f80_unpack(a);
     /* value = mant * 2^(exp - 63); radicand R = mant * 2^k with exp - 63 - k even
      * and R in [2^126, 2^128), so its root has exactly 64 bits. */

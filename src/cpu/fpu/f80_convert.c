@@ -6,7 +6,8 @@
 
 static struct f80 from_magnitude(bool sign, uint64_t mag)
 {
-    if (mag == 0) return f80_zero(sign);
+    if (mag == 0)
+        return f80_zero(sign);
     int shift = f80_clz64(mag);
     return f80_make(sign, (uint16_t)(F80_BIAS + 63 - shift), mag << shift);
 }
@@ -45,7 +46,8 @@ static bool to_magnitude(struct f80_env *env, struct f80 a, uint64_t limit, uint
 static int64_t to_int(struct f80_env *env, struct f80 a, uint64_t limit)
 {
     uint64_t mag;
-    if (!to_magnitude(env, a, limit, limit + 1, &mag)) return -(int64_t)limit - 1;
+    if (!to_magnitude(env, a, limit, limit + 1, &mag))
+        return -(int64_t)limit - 1;
     return f80_sign(a) ? (int64_t)(0 - mag) : (int64_t)mag;
 }
 
@@ -65,12 +67,17 @@ int64_t f80_to_i64(struct f80_env *env, struct f80 a)
 struct f80 f80_round_int(struct f80_env *env, struct f80 a)
 {
     enum f80_class c = f80_classify(a);
-    if (c == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(c)) return f80_quiet_nan(env, a);
-    if (c == F80_CLASS_ZERO || c == F80_CLASS_INF) return a;
-    if (c == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (c == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(c))
+        return f80_quiet_nan(env, a);
+    if (c == F80_CLASS_ZERO || c == F80_CLASS_INF)
+        return a;
+    if (c == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
     struct f80_unpacked u = f80_unpack(a);
-    if (u.exp >= 63) return a;
+    if (u.exp >= 63)
+        return a;
     bool overflow;
     uint64_t mag = f80_round_to_u64(env, u, &overflow);
     return from_magnitude(u.sign, mag);
@@ -93,12 +100,14 @@ static struct f80 from_binary(struct f80_env *env, const struct binary_format *f
     uint64_t frac = v & ((UINT64_C(1) << fmt->frac_bits) - 1);
     uint64_t mant = frac << (63 - fmt->frac_bits);
     if (e == fmt->exp_all_ones) {
-        if (frac == 0) return f80_inf(sign);
+        if (frac == 0)
+            return f80_inf(sign);
         /* SNaN -> IE and quieted (SDM Vol. 2, FLD: #IA for an SNaN source). */
         return f80_quiet_nan(env, f80_make(sign, F80_EXP_MAX, F80_INT_BIT | mant));
     }
     if (e == 0) {
-        if (frac == 0) return f80_zero(sign);
+        if (frac == 0)
+            return f80_zero(sign);
         env->flags |= F80_DE;
         int shift = f80_clz64(mant);
         return f80_make(sign, (uint16_t)(F80_BIAS + 1 - fmt->bias - shift), mant << shift);
@@ -142,7 +151,8 @@ static uint64_t to_binary(struct f80_env *env, const struct binary_format *fmt, 
     int32_t e;
     int range;
     uint64_t m = f80_round(env, &rfmt, u.sign, u.exp, u.mant, 0, &e, &range);
-    if (e > rfmt.emax) return sign | exp_ones;
+    if (e > rfmt.emax)
+        return sign | exp_ones;
     uint64_t field = (m & F80_INT_BIT) ? (uint64_t)(e + fmt->bias) : 0;
     return sign | (field << fmt->frac_bits) | ((m >> drop) & frac_mask);
 }

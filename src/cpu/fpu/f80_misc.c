@@ -4,7 +4,8 @@
 /* Packs an exact finite value (no rounding happens) in canonical form. */
 static struct f80 pack_exact(struct f80_env *env, bool sign, int32_t exp, uint64_t mant)
 {
-    if (mant == 0) return f80_zero(sign);
+    if (mant == 0)
+        return f80_zero(sign);
     int shift = f80_clz64(mant);
     return f80_round_pack(env, 64, sign, exp - shift, mant << shift, 0);
 }
@@ -15,14 +16,20 @@ struct f80 f80_prem(struct f80_env *env, struct f80 a, struct f80 b, bool ieee, 
     /* A NaN or invalid result leaves C0 and C3 as they were and clears C1 and C2
      * (measured on the host x87; the SDM leaves them undefined). */
     *cc &= F80_C0 | F80_C3;
-    if (ca == F80_CLASS_UNSUPPORTED || cb == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(ca) || f80_is_nan_class(cb)) return f80_propagate_nan(env, a, b);
-    if (ca == F80_CLASS_INF || cb == F80_CLASS_ZERO) return f80_invalid(env);
-    if (ca == F80_CLASS_DENORMAL || cb == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (ca == F80_CLASS_UNSUPPORTED || cb == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(ca) || f80_is_nan_class(cb))
+        return f80_propagate_nan(env, a, b);
+    if (ca == F80_CLASS_INF || cb == F80_CLASS_ZERO)
+        return f80_invalid(env);
+    if (ca == F80_CLASS_DENORMAL || cb == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
     *cc = 0;
-    if (ca == F80_CLASS_ZERO) return a;
+    if (ca == F80_CLASS_ZERO)
+        return a;
     struct f80_unpacked ua = f80_unpack(a), ub = f80_unpack(b);
-    if (cb == F80_CLASS_INF) return pack_exact(env, ua.sign, ua.exp, ua.mant);
+    if (cb == F80_CLASS_INF)
+        return pack_exact(env, ua.sign, ua.exp, ua.mant);
     int32_t d = ua.exp - ub.exp, rexp = ub.exp;
     bool partial = d >= 64;
     if (partial) {
@@ -74,29 +81,36 @@ struct f80 f80_prem(struct f80_env *env, struct f80 a, struct f80 b, bool ieee, 
         *cc = F80_C2;
     else
         *cc = (uint16_t)(((q & 4) ? F80_C0 : 0) | ((q & 2) ? F80_C3 : 0) | ((q & 1) ? F80_C1 : 0));
-    if (r == 0) return f80_zero(ua.sign);
+    if (r == 0)
+        return f80_zero(ua.sign);
     return pack_exact(env, ua.sign ^ flip, rexp, r);
 }
 
 struct f80 f80_scale(struct f80_env *env, struct f80 a, struct f80 b)
 {
     enum f80_class ca = f80_classify(a), cb = f80_classify(b);
-    if (ca == F80_CLASS_UNSUPPORTED || cb == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(ca) || f80_is_nan_class(cb)) return f80_propagate_nan(env, a, b);
-    if (ca == F80_CLASS_DENORMAL || cb == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (ca == F80_CLASS_UNSUPPORTED || cb == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(ca) || f80_is_nan_class(cb))
+        return f80_propagate_nan(env, a, b);
+    if (ca == F80_CLASS_DENORMAL || cb == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
     bool sa = f80_sign(a);
     if (cb == F80_CLASS_INF) {
         /* SDM Vol. 2, FSCALE table: 0 * 2^+inf and inf * 2^-inf are invalid. */
-        if (!f80_sign(b)) return ca == F80_CLASS_ZERO ? f80_invalid(env) : f80_inf(sa);
+        if (!f80_sign(b))
+            return ca == F80_CLASS_ZERO ? f80_invalid(env) : f80_inf(sa);
         return ca == F80_CLASS_INF ? f80_invalid(env) : f80_zero(sa);
     }
-    if (ca == F80_CLASS_ZERO || ca == F80_CLASS_INF) return a;
+    if (ca == F80_CLASS_ZERO || ca == F80_CLASS_INF)
+        return a;
     struct f80_unpacked ua = f80_unpack(a), ub = f80_unpack(b);
     /* trunc(b), clamped far beyond any exponent that could still be represented. */
     int32_t n = 0;
     if (ub.mant != 0 && ub.exp >= 0)
         n = ub.exp > 20 ? (1 << 21) : (int32_t)(ub.mant >> (63 - ub.exp));
-    if (ub.sign) n = -n;
+    if (ub.sign)
+        n = -n;
     return f80_round_pack(env, 64, sa, ua.exp + n, ua.mant, 0);
 }
 

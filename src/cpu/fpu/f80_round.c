@@ -6,7 +6,8 @@
 int f80_clz64(uint64_t v)
 {
     int n = 0;
-    if (v == 0) return 64;
+    if (v == 0)
+        return 64;
     while (!(v & F80_INT_BIT)) {
         v <<= 1;
         n++;
@@ -19,11 +20,14 @@ enum f80_class f80_classify(struct f80 a)
     uint16_t e = f80_exp_field(a);
     bool integer = (a.mant & F80_INT_BIT) != 0;
     if (e == F80_EXP_MAX) {
-        if (!integer) return F80_CLASS_UNSUPPORTED; /* pseudo-infinity / pseudo-NaN */
-        if ((a.mant << 1) == 0) return F80_CLASS_INF;
+        if (!integer)
+            return F80_CLASS_UNSUPPORTED; /* pseudo-infinity / pseudo-NaN */
+        if ((a.mant << 1) == 0)
+            return F80_CLASS_INF;
         return (a.mant & F80_QUIET) ? F80_CLASS_QNAN : F80_CLASS_SNAN;
     }
-    if (e == 0) return a.mant == 0 ? F80_CLASS_ZERO : F80_CLASS_DENORMAL;
+    if (e == 0)
+        return a.mant == 0 ? F80_CLASS_ZERO : F80_CLASS_DENORMAL;
     return integer ? F80_CLASS_NORMAL : F80_CLASS_UNSUPPORTED; /* unnormal */
 }
 
@@ -31,7 +35,8 @@ struct f80_unpacked f80_unpack(struct f80 a)
 {
     struct f80_unpacked u = {f80_sign(a), 0, a.mant};
     uint16_t e = f80_exp_field(a);
-    if (a.mant == 0) return u;
+    if (a.mant == 0)
+        return u;
     /* A (pseudo-)denormal has the exponent of the smallest normal, 2^-16382
      * (SDM Vol. 1, 8.2.2). */
     int32_t biased = e == 0 ? 1 : e;
@@ -43,7 +48,8 @@ struct f80_unpacked f80_unpack(struct f80 a)
 
 void f80_shift_right_jam(uint64_t *hi, uint64_t *lo, int32_t n)
 {
-    if (n <= 0) return;
+    if (n <= 0)
+        return;
     if (n >= 128) {
         *lo = (*hi | *lo) != 0;
         *hi = 0;
@@ -133,13 +139,16 @@ uint64_t f80_round(struct f80_env *env, const struct f80_format *fmt, bool sign,
         *range = (exp == fmt->emin - 1 && r.carry) ? 0 : -1;
         f80_shift_right_jam(&hi, &lo, fmt->emin - exp);
         r = round_bits(env->rc, sign, fmt->bits, hi, lo);
-        if (r.inexact) env->flags |= F80_PE | (*range < 0 ? F80_UE : 0);
-        if (r.up) env->flags |= F80_C1;
+        if (r.inexact)
+            env->flags |= F80_PE | (*range < 0 ? F80_UE : 0);
+        if (r.up)
+            env->flags |= F80_C1;
         *exp_out = fmt->emin;
         return r.kept;
     }
     r = round_bits(env->rc, sign, fmt->bits, hi, lo);
-    if (r.carry) exp++;
+    if (r.carry)
+        exp++;
     if (exp > fmt->emax) {
         /* Masked overflow: infinity or the largest finite value, by rounding
          * direction (SDM Vol. 1, 4.9.1.4, Table 4-10). */
@@ -156,8 +165,10 @@ uint64_t f80_round(struct f80_env *env, const struct f80_format *fmt, bool sign,
         *exp_out = fmt->emax;
         return ~UINT64_C(0) << (64 - fmt->bits);
     }
-    if (r.inexact) env->flags |= F80_PE;
-    if (r.up) env->flags |= F80_C1;
+    if (r.inexact)
+        env->flags |= F80_PE;
+    if (r.up)
+        env->flags |= F80_C1;
     *exp_out = exp;
     return r.kept;
 }
@@ -189,7 +200,8 @@ struct f80 f80_round_pack(struct f80_env *env, int bits, bool sign, int32_t exp,
             env->wrapped_flags = we > F80_EMAX ? F80_OE | F80_PE | F80_C1 : F80_UE | F80_PE;
         }
     }
-    if (e > F80_EMAX) return f80_inf(sign);
+    if (e > F80_EMAX)
+        return f80_inf(sign);
     return f80_make(sign, (m & F80_INT_BIT) ? (uint16_t)(e + F80_BIAS) : 0, m);
 }
 
@@ -201,7 +213,8 @@ struct f80 f80_invalid(struct f80_env *env)
 
 struct f80 f80_quiet_nan(struct f80_env *env, struct f80 a)
 {
-    if (f80_classify(a) == F80_CLASS_SNAN) env->flags |= F80_IE;
+    if (f80_classify(a) == F80_CLASS_SNAN)
+        env->flags |= F80_IE;
     a.mant |= F80_QUIET;
     return a;
 }
@@ -211,15 +224,20 @@ struct f80 f80_propagate_nan(struct f80_env *env, struct f80 a, struct f80 b)
     enum f80_class ca = f80_classify(a), cb = f80_classify(b);
     bool a_nan = f80_is_nan_class(ca), b_nan = f80_is_nan_class(cb);
     bool a_snan = ca == F80_CLASS_SNAN, b_snan = cb == F80_CLASS_SNAN;
-    if (a_snan || b_snan) env->flags |= F80_IE;
+    if (a_snan || b_snan)
+        env->flags |= F80_IE;
     a.mant |= F80_QUIET;
     b.mant |= F80_QUIET;
-    if (!a_nan) return b;
-    if (!b_nan) return a;
+    if (!a_nan)
+        return b;
+    if (!b_nan)
+        return a;
     /* SDM Vol. 1, Table 4-7: an SNaN and a QNaN give the QNaN; two of a kind give
      * the one with the larger significand. */
-    if (a_snan != b_snan) return a_snan ? b : a;
-    if (a.mant != b.mant) return a.mant > b.mant ? a : b;
+    if (a_snan != b_snan)
+        return a_snan ? b : a;
+    if (a.mant != b.mant)
+        return a.mant > b.mant ? a : b;
     return a.se < b.se ? a : b;
 }
 
@@ -229,12 +247,14 @@ uint64_t f80_round_to_u64(struct f80_env *env, struct f80_unpacked u, bool *over
     bool rb, st;
     *overflow = false;
     env->flags &= ~F80_C1;
-    if (u.mant == 0) return 0;
+    if (u.mant == 0)
+        return 0;
     if (u.exp >= 64) {
         *overflow = true;
         return 0;
     }
-    if (u.exp == 63) return u.mant;
+    if (u.exp == 63)
+        return u.mant;
     if (u.exp >= 0) {
         uint64_t frac = u.mant << (u.exp + 1);
         v = u.mant >> (63 - u.exp);
@@ -245,12 +265,14 @@ uint64_t f80_round_to_u64(struct f80_env *env, struct f80_unpacked u, bool *over
         rb = u.exp == -1;
         st = u.exp == -1 ? (u.mant << 1) != 0 : true;
     }
-    if (!(rb || st)) return v;
+    if (!(rb || st))
+        return v;
     env->flags |= F80_PE;
     if (round_up(env->rc, u.sign, v & 1, rb, st)) {
         env->flags |= F80_C1;
         v++;
-        if (v == 0) *overflow = true;
+        if (v == 0)
+            *overflow = true;
     }
     return v;
 }

@@ -48,7 +48,8 @@ static uint32_t emit_mem16(struct gen *g, int reg_field, uint32_t target)
 
 static uint32_t pick_target(struct gen *g, int size)
 {
-    if (chance(g->rng, 4)) return HD_FS_LIMIT - (uint32_t)size + 2 + below(g->rng, 0x100); /* #GP */
+    if (chance(g->rng, 4))
+        return HD_FS_LIMIT - (uint32_t)size + 2 + below(g->rng, 0x100); /* #GP */
     return below(g->rng, HD_WINDOW_SIZE - 8);
 }
 
@@ -57,7 +58,8 @@ static uint32_t pick_target(struct gen *g, int size)
 static void mem_operand(struct gen *g, int reg_field, int size)
 {
     uint32_t t = emit_mem16(g, reg_field, pick_target(g, size));
-    if (t <= HD_WINDOW_SIZE - 4) poke(g, t, edge(g->rng, size));
+    if (t <= HD_WINDOW_SIZE - 4)
+        poke(g, t, edge(g->rng, size));
 }
 
 static void prefixes(struct gen *g, int size)
@@ -106,7 +108,8 @@ void gen_addr16(struct gen *g)
         prefixes(g, size);
         emit(g, (uint8_t)(0xf6 + w));
         mem_operand(g, op, size);
-        if (op == 4) mask_muldiv(g, op, size);
+        if (op == 4)
+            mask_muldiv(g, op, size);
         break;
     }
     case 5: /* shifts and rotates by 1 and imm8 */
@@ -115,10 +118,12 @@ void gen_addr16(struct gen *g)
         prefixes(g, size);
         emit(g, (uint8_t)((imm ? 0xc0 : 0xd0) + w));
         int op = (int)below(r, 8);
-        if (op == 6) op = 4;
+        if (op == 6)
+            op = 4;
         mem_operand(g, op, size);
         uint32_t count = imm ? edge_count(r, size) : 1;
-        if (imm) emit(g, (uint8_t)count);
+        if (imm)
+            emit(g, (uint8_t)count);
         mask_shift(g, op, size, count);
         break;
     }
@@ -161,12 +166,14 @@ void gen_addr16(struct gen *g)
     {
         uint32_t si = chance(r, 10) ? below(r, 16) : below(r, HD_WINDOW_SIZE - 64) + 16;
         set16(g, ESI, si);
-        if (chance(r, 50)) g->gc->c.eflags |= 0x400u;
+        if (chance(r, 50))
+            g->gc->c.eflags |= 0x400u;
         bool rep = chance(r, 60);
         set16(g, ECX, chance(r, 10) ? 0 : below(r, 9));
         emit(g, 0x64);
         emit(g, 0x67);
-        if (rep) emit(g, 0xf3);
+        if (rep)
+            emit(g, 0xf3);
         emit_osize(g, size);
         emit(g, (uint8_t)(0xac + w));
         break;

@@ -12,7 +12,8 @@ static void alu(struct gen *g, int n)
     int w = size > 1;
     uint32_t v = below(r, 7);
     bool lock = v == 6 && n != 7;
-    if (lock) emit(g, 0xf0); /* LOCK on a memory destination is valid */
+    if (lock)
+        emit(g, 0xf0); /* LOCK on a memory destination is valid */
     emit_osize(g, size);
     switch (v) {
     case 0:
@@ -133,11 +134,13 @@ static void shift(struct gen *g, int n)
     int w = size > 1;
     uint32_t v = below(r, 3);
     uint32_t count = edge_count(r, size);
-    if (v == 1) set_reg(g, ECX, (rnd(r) & ~0xffu) | count);
+    if (v == 1)
+        set_reg(g, ECX, (rnd(r) & ~0xffu) | count);
     emit_osize(g, size);
     emit(g, (uint8_t)((v == 0 ? 0xd0 : v == 1 ? 0xd2 : 0xc0) + w));
     emit_rm(g, n, size, 40);
-    if (v == 2) emit(g, (uint8_t)count);
+    if (v == 2)
+        emit(g, (uint8_t)count);
     mask_shift(g, n, size, v == 0 ? 1 : count);
 }
 
@@ -160,12 +163,14 @@ static void double_shift(struct gen *g, uint8_t op)
     int size = pick_wide(g);
     bool cl = chance(r, 50);
     uint32_t count = edge_count(r, size);
-    if (cl) set_reg(g, ECX, (rnd(r) & ~0xffu) | count);
+    if (cl)
+        set_reg(g, ECX, (rnd(r) & ~0xffu) | count);
     emit_osize(g, size);
     emit(g, 0x0f);
     emit(g, (uint8_t)(op + cl));
     struct operand dst = emit_rm(g, (int)below(r, 8), size, 40);
-    if (!cl) emit(g, (uint8_t)count);
+    if (!cl)
+        emit(g, (uint8_t)count);
     mask_double_shift(g, size, count, &dst);
 }
 
@@ -192,9 +197,11 @@ static void muldiv(struct gen *g, int n)
     emit(g, size == 1 ? 0xf6 : 0xf7);
     struct operand op = emit_rm(g, n, size, 40);
     mask_muldiv(g, n, size);
-    if (n < 6) return;
+    if (n < 6)
+        return;
     bool in_dividend = op.reg == EAX || op.reg == EDX || (size == 1 && op.reg == 4);
-    if (in_dividend || !chance(r, 70)) return;
+    if (in_dividend || !chance(r, 70))
+        return;
     uint32_t m = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
     uint32_t d = op.val & m;
     uint32_t hi;
@@ -303,7 +310,8 @@ static void bitscan(struct gen *g, uint8_t op)
     emit(g, 0x0f);
     emit(g, op);
     struct operand o = emit_rm(g, (int)below(g->rng, 8), size, 40);
-    if (chance(g->rng, 25)) operand_set(g, &o, size, 0);
+    if (chance(g->rng, 25))
+        operand_set(g, &o, size, 0);
     mask_bitscan(g);
 }
 
@@ -321,7 +329,8 @@ static void bcd_inputs(struct gen *g)
 {
     struct rng *r = g->rng;
     uint32_t al = chance(r, 50) ? (below(r, 10) << 4 | below(r, 10)) : edge(r, 1) & 0xff;
-    if (chance(r, 20)) al = 0x9a + below(r, 6);
+    if (chance(r, 20))
+        al = 0x9a + below(r, 6);
     uint32_t ah = chance(r, 50) ? below(r, 10) : rnd(r) & 0xff;
     lane_set(g, EAX, 2, ah << 8 | al);
 }
@@ -356,7 +365,8 @@ static void bcd_imm(struct gen *g, uint8_t op)
     bcd_inputs(g);
     emit(g, op);
     uint32_t base = chance(g->rng, 50) ? 10 : edge(g->rng, 1) & 0xff;
-    if (chance(g->rng, 5)) base = 0;
+    if (chance(g->rng, 5))
+        base = 0;
     emit(g, (uint8_t)base);
     mask_bcd(g, op);
 }

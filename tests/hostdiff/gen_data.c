@@ -20,7 +20,8 @@ static void string_op(struct gen *g, uint8_t op, bool compares)
     int size = pick_size(g, true);
     uint32_t rep = below(r, 10); /* 0-3 none, 4-7 F3, 8-9 F2 */
     c->fill_kind = (uint8_t)below(r, 3);
-    if (chance(r, 50)) c->eflags |= 0x400u;
+    if (chance(r, 50))
+        c->eflags |= 0x400u;
     uint32_t si = window_addr(g, 0x800, 0x3800);
     uint32_t di = chance(r, 30) ? si + below(r, 33) - 16 : window_addr(g, 0x800, 0x3800);
     if (chance(r, 60)) {
@@ -29,10 +30,12 @@ static void string_op(struct gen *g, uint8_t op, bool compares)
     }
     set_reg(g, ESI, si);
     set_reg(g, EDI, di);
-    if (rep >= 4 || chance(r, 50)) set_reg(g, ECX, chance(r, 10) ? 0 : below(r, 13));
+    if (rep >= 4 || chance(r, 50))
+        set_reg(g, ECX, chance(r, 10) ? 0 : below(r, 13));
     if (compares && chance(r, 50))
         lane_set(g, EAX, 4, c->fill_kind == HD_FILL_BITS ? 0x01010101 : 0);
-    if (compares && chance(r, 30)) poke(g, di - HD_WINDOW + 4 * below(r, 8), rnd(r));
+    if (compares && chance(r, 30))
+        poke(g, di - HD_WINDOW + 4 * below(r, 8), rnd(r));
     if (chance(r, 10)) {
         static const uint8_t seg[] = {0x26, 0x2e, 0x36, 0x3e};
         emit(g, seg[below(r, 4)]);
@@ -191,7 +194,8 @@ void gen_cmpxchg(struct gen *g)
     emit(g, size == 1 ? 0xb0 : 0xb1);
     struct operand o = emit_rm(g, (int)below(r, 8), size, 50);
     /* Half the time the accumulator equals the destination (the store path). */
-    if (chance(r, 50) && o.reg != EAX && !(size == 1 && o.reg == 4)) lane_set(g, EAX, size, o.val);
+    if (chance(r, 50) && o.reg != EAX && !(size == 1 && o.reg == 4))
+        lane_set(g, EAX, size, o.val);
 }
 
 void gen_cmpxchg8b(struct gen *g)
@@ -244,7 +248,8 @@ void gen_lea(struct gen *g)
     struct rng *r = g->rng;
     int size = pick_wide(g);
     bool addr16 = chance(r, 30);
-    if (addr16) emit(g, 0x67);
+    if (addr16)
+        emit(g, 0x67);
     emit_osize(g, size);
     emit(g, 0x8d);
     if (!addr16) {
@@ -319,7 +324,8 @@ void gen_flagop(struct gen *g)
 void gen_xlat(struct gen *g)
 {
     set_reg(g, EBX, window_addr(g, 0x100, 0x3e00));
-    if (chance(g->rng, 10)) emit(g, 0x3e);
+    if (chance(g->rng, 10))
+        emit(g, 0x3e);
     emit(g, 0xd7);
 }
 

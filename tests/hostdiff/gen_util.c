@@ -84,7 +84,8 @@ uint32_t edge_count(struct rng *r, int size)
 
 int pick_size(struct gen *g, bool bytes)
 {
-    if (bytes && chance(g->rng, 34)) return 1;
+    if (bytes && chance(g->rng, 34))
+        return 1;
     return chance(g->rng, 50) ? 2 : 4;
 }
 
@@ -96,7 +97,8 @@ int pick_wide(struct gen *g)
 void emit(struct gen *g, uint8_t b)
 {
     struct hd_case *c = &g->gc->c;
-    if (c->code_len < HD_CODE_MAX) c->code[c->code_len++] = b;
+    if (c->code_len < HD_CODE_MAX)
+        c->code[c->code_len++] = b;
 }
 
 void emit_imm(struct gen *g, uint32_t v, int size)
@@ -107,7 +109,8 @@ void emit_imm(struct gen *g, uint32_t v, int size)
 
 void emit_osize(struct gen *g, int size)
 {
-    if (size == 2) emit(g, 0x66);
+    if (size == 2)
+        emit(g, 0x66);
 }
 
 void set_reg(struct gen *g, int r, uint32_t v)
@@ -119,13 +122,15 @@ void set_reg(struct gen *g, int r, uint32_t v)
 void poke(struct gen *g, uint32_t off, uint32_t v)
 {
     struct hd_case *c = &g->gc->c;
-    if (c->poke_count < HD_POKES) c->pokes[c->poke_count++] = (struct hd_poke){off, v};
+    if (c->poke_count < HD_POKES)
+        c->pokes[c->poke_count++] = (struct hd_poke){off, v};
 }
 
 uint32_t lane_get(struct gen *g, int r, int size)
 {
     const uint32_t *regs = g->gc->c.regs;
-    if (size == 1) return r < 4 ? regs[r] & 0xff : (regs[r - 4] >> 8) & 0xff;
+    if (size == 1)
+        return r < 4 ? regs[r] & 0xff : (regs[r - 4] >> 8) & 0xff;
     return regs[r] & mask_of(size);
 }
 
@@ -152,7 +157,8 @@ static int free_reg(struct gen *g, int not )
 {
     int cand[8], n = 0;
     for (int r = 0; r < 8; r++)
-        if (r != ESP && r != not &&!(g->owned & (1u << r))) cand[n++] = r;
+        if (r != ESP && r != not &&!(g->owned & (1u << r)))
+            cand[n++] = r;
     return n ? cand[below(g->rng, (uint32_t)n)] : -1;
 }
 
@@ -207,7 +213,8 @@ uint32_t emit_mem_at(struct gen *g, int reg_field, uint32_t target)
         break;
     default: {
         int index = free_reg(g, base);
-        if (index < 0) index = ESP + 0; /* no index */
+        if (index < 0)
+            index = ESP + 0; /* no index */
         uint32_t scale = below(r, 4);
         uint32_t iv = index == ESP ? 0 : (chance(r, 50) ? edge(r, 4) : below(r, 64));
         bool d8 = chance(r, 50);
@@ -215,7 +222,8 @@ uint32_t emit_mem_at(struct gen *g, int reg_field, uint32_t target)
         emit(g, (uint8_t)((d8 ? 0x44 : 0x84) | rf));
         emit(g, (uint8_t)((scale << 6) | ((uint32_t)index << 3) | (uint32_t)base));
         emit_imm(g, d, d8 ? 1 : 4);
-        if (index != ESP) set_reg(g, index, iv);
+        if (index != ESP)
+            set_reg(g, index, iv);
         set_reg(g, base, addr - d - (iv << scale));
         break;
     }
@@ -261,7 +269,8 @@ void gen_case(const struct form *f, uint64_t seed, uint32_t index, struct gen_ca
         c->regs[k] = edge(&r, 4);
     /* ESP always points into the window (mostly aligned), with room both ways. */
     c->regs[ESP] = HD_WINDOW + 0x1800 + below(&r, 0x1000);
-    if (chance(&r, 80)) c->regs[ESP] &= ~3u;
+    if (chance(&r, 80))
+        c->regs[ESP] &= ~3u;
     c->eflags = (rnd(&r) & 0x08d5u) | (chance(&r, 30) ? 0x400u : 0) | 2u;
     f->gen(&g);
     /* Now and then a redundant segment override (ES, CS, SS, DS are all flat on

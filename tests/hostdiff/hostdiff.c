@@ -50,9 +50,11 @@ struct options {
 static int native_start(struct native *n, const char *path)
 {
     int in[2], out[2];
-    if (pipe(in) || pipe(out)) return -1;
+    if (pipe(in) || pipe(out))
+        return -1;
     n->pid = fork();
-    if (n->pid < 0) return -1;
+    if (n->pid < 0)
+        return -1;
     if (n->pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
@@ -67,7 +69,8 @@ static int native_start(struct native *n, const char *path)
     close(out[1]);
     n->to = fdopen(in[1], "wb");
     n->from = fdopen(out[0], "rb");
-    if (!n->to || !n->from) return -1;
+    if (!n->to || !n->from)
+        return -1;
     uint32_t hello;
     if (fread(&hello, sizeof hello, 1, n->from) != 1 || (hello & ~0xffu) != HD_HELLO) {
         fprintf(stderr, "hostdiff: %s did not start (see its message above)\n", path);
@@ -88,19 +91,17 @@ static int native_stop(struct native *n)
 
 static bool rig_init(struct rig *r)
 {
-    if (!phys_init(&r->ps, GUEST_RAM)) return false;
+    if (!phys_init(&r->ps, GUEST_RAM))
+        return false;
     r->cpu = cpu_create(&r->ps);
-    if (!r->cpu) return false;
+    if (!r->cpu)
+        return false;
     struct cpu *cpu = r->cpu;
-    cpu_set_cr0(cpu, CR0_PE | CR0_ET);
-    uint16_t data =
-        SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB | SEG_ATTR_G;
-    cpu_set_seg_cache(cpu, SEG_CS, 0x08, 0, 0xffffffffu, data | SEG_ATTR_CODE);
-    for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS) cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x10, 0, 0xffffffffu, data);
+    cpu_set_flat32(cpu, 0x08); /* PE, flat 4 GiB CS (D=1) and data segments (B=1) */
+    uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB;
     /* FS as in the helper: byte-granular, over the window only. */
     cpu_set_seg_cache(cpu, SEG_FS, HD_FS_SEL, HD_WINDOW, HD_FS_LIMIT,
-                      (uint16_t)(data & ~SEG_ATTR_G) | (3 << SEG_ATTR_DPL_SHIFT));
+                      data | (3 << SEG_ATTR_DPL_SHIFT));
     return true;
 }
 
@@ -170,8 +171,10 @@ static void flag_names(uint32_t f, char *buf, size_t n)
 
 static const char *vector_name(uint32_t v, char *buf)
 {
-    if (v == HD_NO_VECTOR) return "none";
-    if (v == HD_HUNG) return "no HLT reached";
+    if (v == HD_NO_VECTOR)
+        return "none";
+    if (v == HD_HUNG)
+        return "no HLT reached";
     sprintf(buf, "exception %u", v);
     return buf;
 }
@@ -203,14 +206,16 @@ static bool compare(const struct gen_case *gc, const struct hd_result *n, const 
                  b->eflags & fm, names);
         return true;
     }
-    if (gc->ignore_mem) return false;
+    if (gc->ignore_mem)
+        return false;
     uint32_t cn = n->change_count < HD_CHANGES ? n->change_count : HD_CHANGES;
     uint32_t cb = b->change_count < HD_CHANGES ? b->change_count : HD_CHANGES;
     for (uint32_t k = 0; k < (cn > cb ? cn : cb); k++) {
         const struct hd_change *x = &n->changes[k], *y = &b->changes[k];
         if (k >= cn || k >= cb || x->off != y->off || x->val != y->val) {
             uint32_t off = k < cn ? x->off : y->off;
-            if (k < cb && (k >= cn || y->off < off)) off = y->off;
+            if (k < cb && (k >= cn || y->off < off))
+                off = y->off;
             snprintf(
                 buf, len,
                 "memory: first differing write at window+%#x (native %u dwords changed, bt86 %u)",
@@ -270,24 +275,29 @@ static int run_form(const struct form *f, const struct options *o, struct native
         for (uint32_t k = 0; k < n; k++) {
             gen_case(f, o->seed, base + k, &gcs[k]);
             gcs[k].c.flush = k == n - 1;
-            if (fwrite(&gcs[k].c, sizeof gcs[k].c, 1, nat->to) != 1) return -1;
+            if (fwrite(&gcs[k].c, sizeof gcs[k].c, 1, nat->to) != 1)
+                return -1;
         }
         fflush(nat->to);
         for (uint32_t k = 0; k < n; k++)
-            if (fread(&nres[k], sizeof nres[k], 1, nat->from) != 1) return -1;
+            if (fread(&nres[k], sizeof nres[k], 1, nat->from) != 1)
+                return -1;
         for (uint32_t k = 0; k < n; k++) {
             struct hd_result b;
             bt86_run(rig, &gcs[k].c, &b);
             char why[200];
             st->cases++;
-            if (gcs[k].ignore_flags || gcs[k].ignore_regs || gcs[k].ignore_mem) st->masked++;
+            if (gcs[k].ignore_flags || gcs[k].ignore_regs || gcs[k].ignore_mem)
+                st->masked++;
             st->masked_flags |= gcs[k].ignore_flags & FLAGS_COMPARED;
             st->masked_regs |= gcs[k].ignore_regs;
             st->masked_mem |= gcs[k].ignore_mem;
             if (nres[k].vector == b.vector)
                 st->raw_flag_diff |= (nres[k].eflags ^ b.eflags) & FLAGS_COMPARED;
-            if (nres[k].vector != HD_NO_VECTOR) st->faults++;
-            if (!compare(&gcs[k], &nres[k], &b, why, sizeof why)) continue;
+            if (nres[k].vector != HD_NO_VECTOR)
+                st->faults++;
+            if (!compare(&gcs[k], &nres[k], &b, why, sizeof why))
+                continue;
             if (st->mismatches++ < REPORT_PER_FORM) {
                 printf("  MISMATCH %s: %s\n", f->name, why);
                 print_case(&gcs[k], base + k);
@@ -338,7 +348,8 @@ static int parse(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
     struct options o;
-    if (parse(argc, argv, &o)) return 2;
+    if (parse(argc, argv, &o))
+        return 2;
     if (o.list) {
         for (size_t k = 0; k < hd_form_count; k++)
             printf("%-10s %s\n", hd_forms[k].name, hd_forms[k].what);
@@ -352,7 +363,8 @@ int main(int argc, char **argv)
     const struct form *only = NULL;
     if (o.form) {
         for (size_t k = 0; k < hd_form_count; k++)
-            if (!strcmp(hd_forms[k].name, o.form)) only = &hd_forms[k];
+            if (!strcmp(hd_forms[k].name, o.form))
+                only = &hd_forms[k];
         if (!only) {
             fprintf(stderr, "hostdiff: no form '%s' (see --list)\n", o.form);
             return 2;
@@ -369,7 +381,8 @@ int main(int argc, char **argv)
     int failed_forms = 0;
     for (size_t k = 0; k < hd_form_count; k++) {
         const struct form *f = &hd_forms[k];
-        if (only && f != only) continue;
+        if (only && f != only)
+            continue;
         if (f->needs_fs && !(nat.caps & HD_CAP_FS)) {
             printf("%-10s skipped: the helper could not install its LDT segment\n", f->name);
             continue;

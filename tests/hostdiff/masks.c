@@ -15,7 +15,8 @@
  * AMD host sets it. Rotates touch only CF and OF, on which both agree. */
 void mask_shift(struct gen *g, int op, int size, uint32_t count)
 {
-    if (op >= 4 && (count & 31)) ignore(g, F_AF, 0, "shift: AF (Intel 0, AMD 1)");
+    if (op >= 4 && (count & 31))
+        ignore(g, F_AF, 0, "shift: AF (Intel 0, AMD 1)");
 }
 
 static void ignore_operand(struct gen *g, const struct operand *op)
@@ -32,10 +33,12 @@ static void ignore_operand(struct gen *g, const struct operand *op)
 void mask_double_shift(struct gen *g, int size, uint32_t count, const struct operand *dst)
 {
     uint32_t c = count & 31;
-    if (!c) return;
+    if (!c)
+        return;
     ignore(g, F_AF, 0, "SHLD/SHRD: AF (Intel 0, AMD 1)");
     /* OF is undefined above count 1; both agree except for r/m16 by exactly 16. */
-    if (size == 2 && c == 16) ignore(g, F_OF, 0, "SHLD/SHRD r/m16 by 16: OF");
+    if (size == 2 && c == 16)
+        ignore(g, F_OF, 0, "SHLD/SHRD r/m16 by 16: OF");
     if (size == 2 && c > 16) {
         ignore(
             g, F_CF | F_PF | F_ZF | F_SF | F_OF, 0,

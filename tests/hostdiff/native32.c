@@ -134,14 +134,16 @@ static int setup_signals(void)
 {
     static uint8_t alt[1 << 16];
     stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt};
-    if (sigaltstack(&ss, NULL)) return -1;
+    if (sigaltstack(&ss, NULL))
+        return -1;
     struct sigaction sa = {0};
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     const int sigs[] = {SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGTRAP};
     for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-        if (sigaction(sigs[k], &sa, NULL)) return -1;
+        if (sigaction(sigs[k], &sa, NULL))
+            return -1;
     return 0;
 }
 
@@ -155,7 +157,8 @@ static bool setup_fs(void)
                           .limit = HD_FS_LIMIT,
                           .seg_32bit = 1,
                           .useable = 1};
-    if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) return false;
+    if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0)
+        return false;
     load_fs();
     return true;
 }
@@ -200,7 +203,8 @@ int main(void)
     uint8_t *window = map_fixed(HD_WINDOW, HD_WINDOW_SIZE, PROT_READ | PROT_WRITE);
     uint8_t *code = map_fixed(HD_CODE, 4096, PROT_READ | PROT_WRITE | PROT_EXEC);
     struct ctl *ctl = map_fixed(HD_CTL, 4096, PROT_READ | PROT_WRITE);
-    if (!window || !code || !ctl) return 2;
+    if (!window || !code || !ctl)
+        return 2;
     if (setup_signals()) {
         perror("bt86-native32: signals");
         return 2;
@@ -211,14 +215,17 @@ int main(void)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     uint32_t hello = HD_HELLO | (setup_fs() ? HD_CAP_FS : 0);
-    if (fwrite(&hello, sizeof hello, 1, stdout) != 1) return 1;
+    if (fwrite(&hello, sizeof hello, 1, stdout) != 1)
+        return 1;
     fflush(stdout);
     struct hd_case c;
     struct hd_result r;
     while (fread(&c, sizeof c, 1, stdin) == 1) {
         run_case(&c, window, code, ctl, &r);
-        if (fwrite(&r, sizeof r, 1, stdout) != 1) return 1;
-        if (c.flush) fflush(stdout);
+        if (fwrite(&r, sizeof r, 1, stdout) != 1)
+            return 1;
+        if (c.flush)
+            fflush(stdout);
     }
     fflush(stdout);
     return 0;

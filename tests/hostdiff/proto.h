@@ -87,7 +87,8 @@ static inline void hd_fill(uint8_t *w, const struct hd_case *c)
         memcpy(w + k, &v, 4);
     }
     for (int p = 0; p < c->poke_count; p++)
-        if (c->pokes[p].off <= HD_WINDOW_SIZE - 4) memcpy(w + c->pokes[p].off, &c->pokes[p].val, 4);
+        if (c->pokes[p].off <= HD_WINDOW_SIZE - 4)
+            memcpy(w + c->pokes[p].off, &c->pokes[p].val, 4);
 }
 
 /* Compares the window after the instruction with its initial contents. */

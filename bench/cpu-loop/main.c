@@ -1,10 +1,13 @@
 /* Guest-instruction throughput of the interpreter on tight loops, in guest MIPS
  * (million retired guest instructions per host second). Not a test: it prints
- * figures. Usage: bench-cpu-loop [SECONDS_PER_LOOP] */
+ * figures. Usage: bench-cpu-loop [SECONDS_PER_LOOP | --count N]
+ * --count N runs exactly N guest instructions per loop, for instruction-count
+ * profiling under callgrind (host instructions per guest instruction). */
 #include "cpu/cpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define CODE_ADDR 0x10000u
@@ -84,7 +87,7 @@ static double now(void)
 }
 
 /* Runs one loop for about `seconds` of host time; returns guest MIPS. */
-static double measure(struct phys_space *ps, const struct loop *l, double seconds,
+static double measure(struct phys_space *ps, const struct loop *l, double seconds, uint64_t count,
                       uint64_t *insns_out)
 {
     struct cpu *cpu = cpu_create(ps);
@@ -98,12 +101,15 @@ static double measure(struct phys_space *ps, const struct loop *l, double second
     cpu->reg[REG_ESP] = STACK_TOP;
     double start = now(), elapsed;
     do {
-        if (cpu_run(cpu, 10000000) == CPU_EXIT_HALT) {
+        int32_t budget = 10000000;
+        if (count && count - cpu->icount < (uint64_t)budget)
+            budget = (int32_t)(count - cpu->icount);
+        if (cpu_run(cpu, budget) == CPU_EXIT_HALT) {
             fprintf(stderr, "bench-cpu-loop: %s finished early; make the count larger\n", l->name);
             break;
         }
         elapsed = now() - start;
-    } while (elapsed < seconds);
+    } while (count ? cpu->icount < count : elapsed < seconds);
     elapsed = now() - start;
     *insns_out = cpu->icount;
     double mips = (double)cpu->icount / elapsed / 1e6;
@@ -113,9 +119,14 @@ static double measure(struct phys_space *ps, const struct loop *l, double second
 
 int main(int argc, char **argv)
 {
-    double seconds = argc > 1 ? atof(argv[1]) : 2.0;
-    if (!(seconds > 0)) {
-        fprintf(stderr, "usage: bench-cpu-loop [SECONDS_PER_LOOP]\n");
+    double seconds = 2.0;
+    uint64_t count = 0;
+    if (argc > 2 && strcmp(argv[1], "--count") == 0)
+        count = strtoull(argv[2], NULL, 10);
+    else if (argc > 1)
+        seconds = atof(argv[1]);
+    if (!(seconds > 0) || (argc > 2 && !count)) {
+        fprintf(stderr, "usage: bench-cpu-loop [SECONDS_PER_LOOP | --count N]\n");
         return 2;
     }
     struct phys_space ps;
@@ -128,7 +139,7 @@ int main(int argc, char **argv)
     int n = 0;
     for (size_t k = 0; k < sizeof loops / sizeof loops[0]; k++) {
         uint64_t insns;
-        double mips = measure(&ps, &loops[k], seconds, &insns);
+        double mips = measure(&ps, &loops[k], seconds, count, &insns);
         printf("  %-34s %8.1f MIPS  (%llu instructions)\n", loops[k].name, mips,
                (unsigned long long)insns);
         if (mips > 0) {
@@ -139,7 +150,7 @@ int main(int argc, char **argv)
     if (n)
         printf("  %-34s %8.1f MIPS\n", "geometric mean", __builtin_exp(log_sum / n));
     uint64_t elements;
-    printf("  %-34s %8.1f\n", string.name, measure(&ps, &string, seconds, &elements));
+    printf("  %-34s %8.1f\n", string.name, measure(&ps, &string, seconds, count, &elements));
     phys_free(&ps);
     return 0;
 }

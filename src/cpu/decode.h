@@ -74,18 +74,12 @@ void decoder_destroy(struct decoder *d);
 /* Mode bits for the CPU's current state. */
 static inline uint32_t cpu_mode_bits(const struct cpu *cpu)
 {
-    uint32_t m = cpu->cpl << MODE_CPL_SHIFT;
-    if (cpu->cr[0] & CR0_PE)
-        m |= MODE_PE;
-    if (cpu->eflags & FLAG_VM)
-        m |= MODE_VM;
-    if (cpu->seg[SEG_CS].attr & SEG_ATTR_DB)
-        m |= MODE_CODE32;
-    if (cpu->seg[SEG_SS].attr & SEG_ATTR_DB)
-        m |= MODE_STACK32;
-    if (cpu->cr[0] & CR0_PG)
-        m |= MODE_PG;
-    return m;
+    /* Branch-free: each bit is shifted from where the architecture keeps it. */
+    return cpu->cpl << MODE_CPL_SHIFT | (cpu->cr[0] & CR0_PE) |       /* MODE_PE */
+           ((cpu->eflags >> 16) & MODE_VM) |                          /* EFLAGS.VM, bit 17 */
+           ((uint32_t)(cpu->seg[SEG_CS].attr >> 12) & MODE_CODE32) |  /* D, attr bit 14 */
+           ((uint32_t)(cpu->seg[SEG_SS].attr >> 11) & MODE_STACK32) | /* B, attr bit 14 */
+           ((cpu->cr[0] >> 27) & MODE_PG);                            /* CR0.PG, bit 31 */
 }
 
 #endif

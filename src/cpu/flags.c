@@ -52,18 +52,6 @@ uint32_t flags_compute(const struct cpu *cpu)
     return f;
 }
 
-uint32_t flags_cf(const struct cpu *cpu)
-{
-    const struct lazy_flags *l = &cpu->lazy;
-    uint32_t top = sign_bit(l->size);
-    switch ((enum lazy_op)l->op) {
-    case LAZY_ADD: return ((l->a & l->b) | ((l->a | l->b) & ~l->res)) & top ? FLAG_CF : 0;
-    case LAZY_SUB: return ((~l->a & l->b) | ((~l->a | l->b) & l->res)) & top ? FLAG_CF : 0;
-    case LAZY_LOGIC: return 0;
-    default: return cpu->eflags & FLAG_CF; /* NONE, INC, DEC: CF is in eflags */
-    }
-}
-
 static bool cond_from_flags(uint32_t f, int cc)
 {
     bool r;

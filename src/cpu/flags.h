@@ -37,7 +37,17 @@ static inline void flags_set_arith(struct cpu *cpu, uint32_t mask, uint32_t bits
 }
 
 /* CF alone, without folding the other flags (INC/DEC and ADC/SBB need only CF). */
-uint32_t flags_cf(const struct cpu *cpu);
+static inline uint32_t flags_cf(const struct cpu *cpu)
+{
+    const struct lazy_flags *l = &cpu->lazy;
+    uint32_t top = 1u << (8 * l->size - 1);
+    switch ((enum lazy_op)l->op) {
+    case LAZY_ADD: return ((l->a & l->b) | ((l->a | l->b) & ~l->res)) & top ? FLAG_CF : 0;
+    case LAZY_SUB: return ((~l->a & l->b) | ((~l->a | l->b) & l->res)) & top ? FLAG_CF : 0;
+    case LAZY_LOGIC: return 0;
+    default: return cpu->eflags & FLAG_CF; /* NONE, INC, DEC: CF is in eflags */
+    }
+}
 
 static inline bool flag_cf(struct cpu *cpu)
 {

@@ -34,6 +34,32 @@ static void jcc(struct cpu *cpu, const struct insn *i)
         cpu->eip = next_eip(cpu, i);
 }
 
+/* JZ/JNZ, the commonest branches: ZF straight from the lazy result. */
+static bool zero_flag(const struct cpu *cpu)
+{
+    if (cpu->lazy.op != LAZY_NONE)
+        return (cpu->lazy.res & size_mask(cpu->lazy.size)) == 0;
+    return cpu->eflags & FLAG_ZF;
+}
+
+static void jz(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t next = next_eip(cpu, i);
+    if (zero_flag(cpu))
+        branch_to(cpu, i, next + i->imm);
+    else
+        cpu->eip = next;
+}
+
+static void jnz(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t next = next_eip(cpu, i);
+    if (!zero_flag(cpu))
+        branch_to(cpu, i, next + i->imm);
+    else
+        cpu->eip = next;
+}
+
 static void jmp_rm(struct cpu *cpu, const struct insn *i)
 {
     branch_to(cpu, i, rm_read(cpu, i));
@@ -287,7 +313,7 @@ static bool select_branch(struct insn *i, struct decoded *d)
         int cc = jcc_code(m);
         if (cc >= 0) {
             i->cc = (uint8_t)cc;
-            i->fn = jcc;
+            i->fn = cc == 4 ? jz : cc == 5 ? jnz : jcc;
         } else if (m == ZYDIS_MNEMONIC_JMP) {
             i->fn = jmp_rel;
         } else if (m == ZYDIS_MNEMONIC_CALL) {

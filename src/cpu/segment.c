@@ -75,11 +75,10 @@ void load_segment(struct cpu *cpu, int seg, uint16_t sel)
 void cpu_set_flat32(struct cpu *cpu, uint16_t code_sel)
 {
     cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
-    uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED |
-                    SEG_ATTR_DB | SEG_ATTR_G;
+    uint16_t data =
+        SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB | SEG_ATTR_G;
     cpu_set_seg_cache(cpu, SEG_CS, code_sel, 0, 0xffffffffu, data | SEG_ATTR_CODE);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS)
-            cpu_set_seg_cache(cpu, (enum seg_reg)s, (uint16_t)(code_sel + 8), 0, 0xffffffffu,
-                              data);
+            cpu_set_seg_cache(cpu, (enum seg_reg)s, (uint16_t)(code_sel + 8), 0, 0xffffffffu, data);
 }

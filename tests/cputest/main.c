@@ -45,6 +45,7 @@ struct context {
     struct revoked revoked;
     char *dir; /* directory the defaults came from, NULL for explicit files */
     bool have_meta;
+    bool note_pending; /* say once that no metadata was found */
 };
 
 struct counts {
@@ -203,10 +204,7 @@ static int context_for(struct context *c, const struct options *o, const char *f
         }
         c->have_meta = true;
     } else {
-        fprintf(stderr,
-                "bt86-cputest: note: no metadata.json in %s: undefined flags are "
-                "compared too\n",
-                dir);
+        c->note_pending = true;
     }
     if (rev && revoked_load(&c->revoked, rev, err, sizeof err)) {
         fprintf(stderr, "bt86-cputest: %s: %s\n", rev, err);
@@ -239,8 +237,8 @@ static const struct meta_entry *meta_for(const struct context *c, const char *st
     return e;
 }
 
-static int run_file(struct harness *h, const struct context *c, const char *path,
-                    const struct options *o, struct counts *total)
+static int run_file(struct harness *h, struct context *c, const char *path, const struct options *o,
+                    struct counts *total)
 {
     struct moo_file f;
     char err[256];
@@ -248,6 +246,13 @@ static int run_file(struct harness *h, const struct context *c, const char *path
         fprintf(stderr, "bt86-cputest: %s: %s\n", path, err);
         moo_free(&f);
         return -1;
+    }
+    if (c->note_pending) {
+        fprintf(stderr,
+                "bt86-cputest: note: no metadata.json in %s: undefined flags are "
+                "compared too\n",
+                c->dir);
+        c->note_pending = false;
     }
     char stem[256];
     stem_of(path, stem, sizeof stem);

@@ -15,6 +15,15 @@ static void hlt(struct cpu *cpu, const struct insn *i)
     cpu->halted = true;
 }
 
+/* WAIT/FWAIT (Intel SDM Vol. 2, WAIT): #NM when CR0.MP and CR0.TS are both set.
+ * Reporting a pending unmasked x87 exception (#MF) belongs to the x87 unit, which
+ * does not exist yet; until then there is never one pending. */
+static void fwait(struct cpu *cpu, const struct insn *i)
+{
+    if ((cpu->cr[0] & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
+        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE);
+}
+
 static void set_flag_bits(struct cpu *cpu, uint32_t clear, uint32_t set)
 {
     cpu->eflags = (flags_get(cpu) & ~clear) | set;
@@ -117,7 +126,7 @@ static const struct {
     {ZYDIS_MNEMONIC_SAHF, sahf, false},   {ZYDIS_MNEMONIC_SALC, salc, false},
     {ZYDIS_MNEMONIC_CPUID, cpuid, false}, {ZYDIS_MNEMONIC_RDTSC, rdtsc, false},
     {ZYDIS_MNEMONIC_UD2, op_ud, true},    {ZYDIS_MNEMONIC_UD0, op_ud, true},
-    {ZYDIS_MNEMONIC_UD1, op_ud, true},
+    {ZYDIS_MNEMONIC_UD1, op_ud, true},    {ZYDIS_MNEMONIC_FWAIT, fwait, false},
 };
 
 static bool select_simple(struct insn *i, struct decoded *d)
@@ -149,6 +158,7 @@ static const struct select_entry entries[] = {
     {ZYDIS_MNEMONIC_CPUID, select_simple}, {ZYDIS_MNEMONIC_RDTSC, select_simple},
     {ZYDIS_MNEMONIC_UD2, select_simple},   {ZYDIS_MNEMONIC_UD0, select_simple},
     {ZYDIS_MNEMONIC_UD1, select_simple},   {ZYDIS_MNEMONIC_HLT, select_hlt},
+    {ZYDIS_MNEMONIC_FWAIT, select_simple},
 };
 
 SELECT_TABLE(ops_misc_table, entries);

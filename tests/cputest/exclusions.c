@@ -8,34 +8,34 @@
 #define R(n)      (1u << (n))
 
 static const struct exclusion list[] = {
-    {-1, 0, WHEN_ALWAYS, EXCL_INITIAL_FLAGS, 0xf000,
+    {"flags-12-15", -1, 0, WHEN_ALWAYS, EXCL_INITIAL_FLAGS, 0xf000,
      "The initial FLAGS are the random image given to the 286's LOADALL; in real mode a 286 "
      "cannot hold bits 12-15 (IOPL, NT, bit 15), so they were never set (UPSTREAM-README, "
      "FAQ). They are cleared before loading, which also makes PUSHF and interrupt frames "
      "comparable."},
-    {0x9d, 0, WHEN_ALWAYS, EXCL_IGNORE_FLAGS, 0x7000,
+    {"popf-iopl-nt", 0x9d, 0, WHEN_ALWAYS, EXCL_IGNORE_FLAGS, 0x7000,
      "POPF in real mode: a 286 keeps FLAGS bits 12-15 at 0, a P6 at CPL 0 loads IOPL and NT "
      "from the popped image (Intel SDM Vol. 2, POPF). Bits 12-14 are not compared."},
-    {0xcf, 0, WHEN_ALWAYS, EXCL_IGNORE_FLAGS, 0x7000,
+    {"iret-iopl-nt", 0xcf, 0, WHEN_ALWAYS, EXCL_IGNORE_FLAGS, 0x7000,
      "IRET in real mode: as POPF, a P6 loads IOPL and NT from the popped FLAGS image, a 286 "
      "keeps them 0 (Intel SDM Vol. 2, IRET, real-address mode). Bits 12-14 are not compared."},
-    {0x8c, REGS(R(4) | R(5)), WHEN_ALWAYS, EXCL_SKIP, 0,
+    {"mov-fs-gs", 0x8c, REGS(R(4) | R(5)), WHEN_ALWAYS, EXCL_SKIP, 0,
      "MOV r/m16, Sreg with Sreg 4 or 5: no such segment register on a 286 (interrupt 6), FS "
      "and GS on a P6 (Intel SDM Vol. 2, MOV)."},
-    {0x8e, REGS(R(4) | R(5)), WHEN_ALWAYS, EXCL_SKIP, 0,
+    {"mov-fs-gs", 0x8e, REGS(R(4) | R(5)), WHEN_ALWAYS, EXCL_SKIP, 0,
      "MOV Sreg, r/m16 with Sreg 4 or 5: interrupt 6 on a 286, loads FS or GS on a P6."},
-    {-1, 0, WHEN_LOCK_NOT_LOCKABLE, EXCL_SKIP, 0,
+    {"lock-ud", -1, 0, WHEN_LOCK_NOT_LOCKABLE, EXCL_SKIP, 0,
      "LOCK prefix on an instruction that is not a lockable read-modify-write of memory: the "
      "286 ignores it, a P6 raises #UD (Intel SDM Vol. 2, LOCK)."},
-    {-1, 0, WHEN_TOO_LONG, EXCL_SKIP, 0,
+    {"longer-than-10", -1, 0, WHEN_TOO_LONG, EXCL_SKIP, 0,
      "Instruction longer than 10 bytes (redundant segment prefixes): the 286 raised interrupt "
      "13, a P6 allows 15 bytes and executes it (Intel SDM Vol. 2, 2.3.11)."},
-    {0x8f, 0, WHEN_EXCEPTION_13, EXCL_SKIP, 0,
+    {"pop-m16-fault-sp", 0x8f, 0, WHEN_EXCEPTION_13, EXCL_SKIP, 0,
      "POP m16 whose store faults (offset FFFFh): the 286 has already incremented SP when it "
      "takes interrupt 13, so its frame sits 2 bytes higher; a P6 fault is restartable and "
      "leaves SP as it was before the instruction (Intel SDM Vol. 3, 6.5: faults report the "
      "state before the faulting instruction)."},
-    {-1, 0, WHEN_EXCEPTION_13, EXCL_SS_FAULT_13, 0,
+    {"ss-fault-vector", -1, 0, WHEN_EXCEPTION_13, EXCL_SS_FAULT_13, 0,
      "Segment overrun (a word at offset FFFFh, a stack wrap): the 286 takes interrupt 13 for "
      "every segment, a P6 raises #SS (vector 12) when the segment is SS (Intel SDM Vol. 2, "
      "\"Real-Address Mode Exceptions\" of each instruction). The runner points IVT entry 12 at "

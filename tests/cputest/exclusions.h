@@ -40,6 +40,7 @@ enum excl_action {
 };
 
 struct exclusion {
+    const char *id;  /* short name printed with skipped tests */
     int opcode;      /* first opcode byte, -1 for any */
     uint8_t reg_set; /* ModRM.reg values that match (bit n = /n), 0 for any */
     enum excl_when when;

@@ -277,8 +277,8 @@ static int run_file(struct harness *h, struct context *c, const char *path, cons
         exclusions_match(&v, &ex);
         if (ex.skip) {
             if (o->verbose)
-                printf("skip %s #%u (idx %u) %.*s: %.60s...\n", name, k, t->index, (int)t->name_len,
-                       t->name, ex.skip->reason);
+                printf("skip %s #%u (idx %u) %.*s: [%s]\n", name, k, t->index, (int)t->name_len,
+                       t->name, ex.skip->id);
             n.skipped++;
             continue;
         }
@@ -311,6 +311,7 @@ static void list_exclusions(void)
     size_t n;
     const struct exclusion *e = exclusions_list(&n);
     for (size_t k = 0; k < n; k++) {
+        printf("%s: ", e[k].id);
         if (e[k].opcode >= 0)
             printf("opcode %02X", e[k].opcode);
         else

@@ -42,6 +42,26 @@ static const struct exclusion list[] = {
      "entry 13's "
      "handler for these tests, so either vector lands in the same place; the 4 patched IVT "
      "bytes are compared only if the test's final state lists them."},
+    {"string-fault-regs", 0x6d, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_DI,
+     "Word string instruction that overruns a segment (an element at offset FFFFh): the 286 "
+     "takes interrupt 13 with IP at the instruction but has already stepped SI and/or DI past "
+     "the faulting element (and decremented CX by 1 or 2 under REP), as the vectors' final "
+     "states show; a P6 fault is restartable, leaving SI, DI and CX as they were before the "
+     "faulting element (Intel SDM Vol. 2, REP: \"the state of the registers is preserved to "
+     "allow the string operation to be resumed\"; Vol. 3, 6.5). SI, DI and CX are compared "
+     "with the P6 state computed from the initial registers; all else as the 286."},
+    {"string-fault-regs", 0x6f, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_SI,
+     "OUTSW: as INSW above."},
+    {"string-fault-regs", 0xa5, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_SI | EXCL_STR_DI,
+     "MOVSW: as INSW above."},
+    {"string-fault-regs", 0xa7, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_SI | EXCL_STR_DI,
+     "CMPSW: as INSW above."},
+    {"string-fault-regs", 0xab, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_DI,
+     "STOSW: as INSW above."},
+    {"string-fault-regs", 0xad, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_SI,
+     "LODSW: as INSW above."},
+    {"string-fault-regs", 0xaf, 0, WHEN_EXCEPTION_13, EXCL_STRING_FAULT, EXCL_STR_DI,
+     "SCASW: as INSW above."},
 };
 
 const struct exclusion *exclusions_list(size_t *count)
@@ -93,6 +113,7 @@ bool insn_view_from_test(struct insn_view *v, const struct moo_test *t)
     uint32_t k = 0;
     while (k < n && is_prefix(t->bytes[k])) {
         v->lock |= t->bytes[k] == 0xf0;
+        v->rep |= t->bytes[k] == 0xf2 || t->bytes[k] == 0xf3;
         k++;
     }
     if (k >= n)
@@ -157,6 +178,10 @@ void exclusions_match(const struct insn_view *v, struct excl_result *r)
         case EXCL_INITIAL_FLAGS: r->initial_flags_clear |= e->flags; break;
         case EXCL_IGNORE_FLAGS: r->final_flags_ignore |= e->flags; break;
         case EXCL_SS_FAULT_13: r->ss_fault_13 = true; break;
+        case EXCL_STRING_FAULT:
+            r->string_fault = (uint8_t)e->flags;
+            r->string_rep = v->rep;
+            break;
         }
     }
 }

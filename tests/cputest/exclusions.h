@@ -17,6 +17,7 @@ struct insn_view {
     uint8_t opcode2; /* second byte when opcode is 0F */
     int modrm;       /* the byte after the opcode, -1 when there is none */
     bool lock;       /* an F0 prefix is present */
+    bool rep;        /* an F2 or F3 prefix is present */
     unsigned length; /* instruction length in bytes (without the trailing HLT) */
     int exception;   /* interrupt the 286 took, -1 for none */
 };
@@ -37,7 +38,13 @@ enum excl_action {
     EXCL_INITIAL_FLAGS, /* clear `flags` bits in the initial FLAGS before loading them */
     EXCL_IGNORE_FLAGS,  /* do not compare `flags` bits of the final FLAGS */
     EXCL_SS_FAULT_13,   /* let a #SS (vector 12) stand for the 286's interrupt 13 */
+    EXCL_STRING_FAULT,  /* expect the P6's SI/DI/CX at a faulting string element */
 };
+
+/* `flags` of an EXCL_STRING_FAULT entry: the index registers the instruction
+ * steps. */
+#define EXCL_STR_SI 1u
+#define EXCL_STR_DI 2u
 
 struct exclusion {
     const char *id;  /* short name printed with skipped tests */
@@ -45,7 +52,7 @@ struct exclusion {
     uint8_t reg_set; /* ModRM.reg values that match (bit n = /n), 0 for any */
     enum excl_when when;
     enum excl_action action;
-    uint16_t flags; /* FLAGS bits for the two flag actions */
+    uint16_t flags; /* FLAGS bits for the two flag actions, EXCL_STR_* for EXCL_STRING_FAULT */
     const char *reason;
 };
 
@@ -55,6 +62,8 @@ struct excl_result {
     uint16_t initial_flags_clear;
     uint16_t final_flags_ignore;
     bool ss_fault_13;
+    uint8_t string_fault; /* EXCL_STR_* of a matching EXCL_STRING_FAULT entry, 0 for none */
+    bool string_rep;      /* with string_fault: the instruction has a REP prefix */
 };
 
 void exclusions_match(const struct insn_view *v, struct excl_result *r);

@@ -33,6 +33,8 @@ struct compare_opts {
     uint16_t initial_flags_clear; /* cleared from the initial FLAGS before loading */
     uint16_t final_flags_ignore;  /* FLAGS bits not compared (exclusion list) */
     bool ss_fault_13;             /* IVT entry 12 aliases entry 13 for this test */
+    uint8_t string_fault;         /* EXCL_STR_*: expect the P6's SI/DI/CX (exclusions.h) */
+    bool string_rep;              /* with string_fault: REP-prefixed */
 };
 
 int harness_init(struct harness *h);

@@ -299,6 +299,8 @@ static int run_file(struct harness *h, struct context *c, const char *path, cons
             .initial_flags_clear = ex.initial_flags_clear,
             .final_flags_ignore = ex.final_flags_ignore,
             .ss_fault_13 = ex.ss_fault_13,
+            .string_fault = ex.string_fault,
+            .string_rep = ex.string_rep,
         };
         if (harness_run(h, &f, t, &co, diff, sizeof diff)) {
             n.passed++;

@@ -50,6 +50,20 @@ enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR,
 #define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
 
+#define CR4_VME 0x00000001u
+#define CR4_PVI 0x00000002u
+#define CR4_TSD 0x4u
+#define CR4_DE  0x00000008u
+#define CR4_PSE 0x00000010u
+#define CR4_PAE 0x00000020u
+#define CR4_MCE 0x00000040u
+#define CR4_PGE 0x00000080u
+#define CR4_PCE 0x00000100u
+/* CR4 bits a P6 with the features CPUID reports accepts; others #GP. */
+#define CR4_VALID                                                                                  \
+    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE |      \
+     0x600u)
+
 /* A segment register with its hidden descriptor cache. */
 struct segment {
     uint32_t base;
@@ -146,6 +160,24 @@ struct cpu {
     int delivering_vector; /* ... and which (double/triple fault detection) */
     enum cpu_exit exit_reason;
     uint64_t tsc_offset;
+    /* Model-specific registers (msr.c). */
+    struct {
+        uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+        uint64_t apic_base;
+        uint64_t pat;
+        uint64_t bios_sign;
+        uint64_t mtrr_def_type;
+        uint64_t mtrr_fixed[11];
+        uint64_t mtrr_var[16]; /* PHYSBASE0, PHYSMASK0, ... */
+    } msr;
+    /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
+     * fault-time EIP for events raised while delivering a trap-like event. */
+    uint32_t event_eip;
+    bool event_retired;  /* the event's instruction was counted as retired */
+    bool eip_committed;  /* a task switch set the new task's EIP: faults belong to it */
+    bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
+    bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
+    uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */
 
     /* --- machinery --- */
     struct phys_space *phys;
@@ -199,6 +231,10 @@ void cpu_set_seg_cache(struct cpu *cpu, enum seg_reg seg, uint16_t sel, uint32_t
 
 /* Control register writes with their side effects (TLB flush, mode change). */
 void cpu_set_cr0(struct cpu *cpu, uint32_t value);
+void cpu_set_cr3(struct cpu *cpu, uint32_t value);
+void cpu_set_cr4(struct cpu *cpu, uint32_t value);
+/* Sets the CPL and points tlb_kind at its TLB array: the only way CPL changes. */
+void cpu_set_cpl(struct cpu *cpu, uint32_t cpl);
 void cpu_set_a20(struct cpu *cpu, bool enabled);
 
 /* Guest memory as the CPU sees it at the current CPL, for debuggers and tests:

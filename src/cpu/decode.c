@@ -47,6 +47,9 @@ uint32_t cpu_mode_bits(const struct cpu *cpu)
     if (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) m |= MODE_CODE32;
     if (cpu->seg[SEG_SS].attr & SEG_ATTR_DB) m |= MODE_STACK32;
     if (cpu->cr[0] & CR0_PG) m |= MODE_PG;
+    /* Single-step and breakpoints are checked between blocks, so blocks shrink to
+     * one instruction while they are active. */
+    if ((cpu->eflags & FLAG_TF) || cpu->dr_exec_bp || cpu->dr_data_bp) m |= MODE_SINGLE;
     return m;
 }
 
@@ -240,7 +243,7 @@ struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode)
         }
         off += i->len;
         n++;
-        if (page2 != NO_SECOND_PAGE) break;
+        if (page2 != NO_SECOND_PAGE || (mode & MODE_SINGLE)) break;
     }
 
     struct block *b = calloc(1, sizeof *b + (size_t)n * sizeof(struct insn));

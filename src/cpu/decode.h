@@ -19,6 +19,7 @@
 #define MODE_CODE32    0x04u
 #define MODE_STACK32   0x08u
 #define MODE_PG        0x10u
+#define MODE_SINGLE    0x20u /* one instruction per block: TF or debug breakpoints */
 #define MODE_CPL_SHIFT 8
 
 /* One instruction as Zydis decoded it, plus what its select function reports back. */

@@ -2,6 +2,7 @@
  * table, or decode it), run it, check interrupts and the budget between blocks.
  * Exceptions raised inside a block arrive here by longjmp. */
 #include "cpu/block_cache.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/exception.h"
 
@@ -56,9 +57,12 @@ static struct block *find_block(struct cpu *cpu, struct block *prev)
     }
     /* Chain prev to b when both sit on one guest page and prev ended in a direct
      * exit whose successor cannot depend on anything but its own bytes. */
+    /* With paging, the linear pages must match too: a link is followed without a
+     * translation, which is only safe inside the page prev itself ran from. */
     if (prev && (prev->flags & BLOCK_DIRECT_EXITS) && prev->mode == mode &&
         prev->cs_base == cs_base && prev->phys_page2 == NO_SECOND_PAGE &&
-        b->phys_page2 == NO_SECOND_PAGE && same_page(prev->phys, b->phys)) {
+        b->phys_page2 == NO_SECOND_PAGE && same_page(prev->phys, b->phys) &&
+        same_page(prev->cs_base + prev->eip, b->cs_base + b->eip)) {
         enum block_exit_slot slot = eip == block_next_eip(prev) ? EXIT_FALLTHROUGH : EXIT_TAKEN;
         block_cache_link(prev, slot, b);
     }
@@ -95,7 +99,7 @@ static void check_interrupts(struct cpu *cpu)
     if (cpu->intr_line && (cpu->eflags & FLAG_IF) && cpu->bus.irq_ack) {
         int vector = cpu->bus.irq_ack(cpu->bus.opaque);
         cpu->halted = false;
-        if (vector >= 0) cpu_deliver(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
+        if (vector >= 0) cpu_deliver_event(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
     }
 }
 
@@ -119,10 +123,13 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
         if (cpu->halted) return CPU_EXIT_HALT;
         if (cpu->exit_requested) return CPU_EXIT_REQUEST;
         if (cpu->budget <= 0) return CPU_EXIT_BUDGET;
+        if (cpu->dr_exec_bp && !(cpu->eflags & FLAG_RF) && debug_check_exec(cpu)) continue;
         struct block *b = find_block(cpu, cpu->prev_block);
         cpu->prev_block = NULL;
+        uint32_t before = cpu->eflags;
         run_block(cpu, b);
         cpu->prev_block = b;
+        if (b->mode & MODE_SINGLE) debug_after_insn(cpu, before);
     }
 }
 

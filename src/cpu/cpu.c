@@ -125,6 +125,7 @@ void cpu_set_cr0(struct cpu *cpu, uint32_t value)
     if ((old ^ cpu->cr[0]) & CR0_PE)
         for (int s = 0; s < SEG_COUNT; s++)
             segment_derive(&cpu->seg[s], !(cpu->cr[0] & CR0_PE));
+    if (!(cpu->cr[0] & CR0_PE)) cpu_set_cpl(cpu, 0); /* real mode runs at privilege 0 */
 }
 
 void cpu_set_cr3(struct cpu *cpu, uint32_t value)

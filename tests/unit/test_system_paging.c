@@ -38,8 +38,9 @@ static void mov_cr3_enables_paging_and_sets_accessed_dirty(void **state)
     assert_int_equal(rd32(r, PT1) & 0x60, 0x20);
     assert_true(rd32(r, PD + 4) & 0x20);
     static const uint8_t code2[] = {
-        0xc7, 0x05, 0x20, 0x00, 0x40, 0x00, 0xef, 0xbe, 0xad, /* mov dword [0x400020], 0xdeadbeef */
-        0xde, 0xf4,                                           /* hlt */
+        0xc7, 0x05, 0x20, 0x00, 0x40,
+        0x00, 0xef, 0xbe, 0xad, 0xde, /* mov dword [0x400020], 0xdeadbeef */
+        0xf4,                         /* hlt */
     };
     run0(r, code2, sizeof code2);
     assert_int_equal(rd32(r, PT1) & 0x60, 0x60);
@@ -85,8 +86,8 @@ static void write_protect_applies_to_supervisor_only_with_wp(void **state)
     paging_on(r, 0);
     wr32(r, PT1, 0x50000 | 0x1); /* present, read-only, supervisor */
     static const uint8_t code[] = {
-        0xc7, 0x05, 0x00, 0x00, 0x40, 0x00, 0x11, 0x00, 0x00, /* mov dword [0x400000], 0x11 */
-        0x00, 0xf4,                                           /* hlt */
+        0xc7, 0x05, 0x00, 0x00, 0x40, 0x00, 0x11, 0x00, 0x00, 0x00, /* mov dword [0x400000], 0x11 */
+        0xf4,                                                       /* hlt */
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 0xff); /* WP = 0: the supervisor may write */
@@ -169,8 +170,9 @@ static void page_crossing_write_faults_before_writing(void **state)
     wr32(r, PT1, 0x50000 | 0x3); /* 0x400000 present, 0x401000 not */
     wr32(r, 0x50ffc, 0x11111111);
     static const uint8_t code[] = {
-        0xc7, 0x05, 0xfe, 0x0f, 0x40, 0x00, 0x22, 0x22, 0x22, /* mov dword [0x400ffe], 0x22222222 */
-        0x22, 0xf4,                                           /* hlt */
+        0xc7, 0x05, 0xfe, 0x0f, 0x40,
+        0x00, 0x22, 0x22, 0x22, 0x22, /* mov dword [0x400ffe], 0x22222222 */
+        0xf4,                         /* hlt */
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 14);
@@ -197,6 +199,33 @@ static void pse_large_page_and_read_linear(void **state)
     assert_false(cpu_read_linear(r->cpu, 0x1000000, &v, 4));
 }
 
+static void pae_two_mib_page(void **state)
+{
+    struct rig *r = *state;
+    /* PDPT at 0x13000 -> PD at 0x14000: 0-2 MiB and 4-6 MiB as 2 MiB pages, the
+     * second mapped to physical 6 MiB. */
+    for (uint32_t k = 0; k < 1024; k++)
+        wr32(r, 0x14000 + 4 * k, 0);
+    for (uint32_t k = 0; k < 8; k++)
+        wr32(r, 0x13000 + 4 * k, 0);
+    wr32(r, 0x13000, 0x14000 | 0x1);
+    wr32(r, 0x14000, 0x000000 | 0x83);
+    wr32(r, 0x14000 + 8 * 2, 0x600000 | 0x83);
+    wr32(r, 0x600010, 0x2a2a2a2a);
+    cpu_set_cr3(r->cpu, 0x13000);
+    cpu_set_cr4(r->cpu, 0x20); /* CR4.PAE */
+    cpu_set_cr0(r->cpu, r->cpu->cr[0] | CR0_PG);
+    static const uint8_t code[] = {
+        0xa1, 0x10, 0x00, 0x40, 0x00,                               /* mov eax, [0x400010] */
+        0xc7, 0x05, 0x14, 0x00, 0x40, 0x00, 0x01, 0x00, 0x00, 0x00, /* mov dword [0x400014], 1 */
+        0xf4,                                                       /* hlt */
+    };
+    run0(r, code, sizeof code);
+    assert_int_equal(r->cpu->reg[REG_EAX], 0x2a2a2a2a);
+    assert_int_equal(rd32(r, 0x600014), 1);
+    assert_int_equal(rd32(r, 0x14000 + 8 * 2) & 0x60, 0x60); /* A and D in the PDE */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +242,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(page_crossing_write_faults_before_writing, rig_setup,
                                         rig_teardown),
         cmocka_unit_test_setup_teardown(pse_large_page_and_read_linear, rig_setup, rig_teardown),
+        cmocka_unit_test_setup_teardown(pae_two_mib_page, rig_setup, rig_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,42 @@ static void call_task_then_iret_with_nt(void **state)
     assert_false(rd32(r, TSS1 + 0x24) & FLAG_NT); /* IRET saves B with NT clear */
 }
 
+static void sixteen_bit_tss_switch(void **state)
+{
+    struct rig *r = *state;
+    /* 0x38: 16-bit TSS at 0x3400 (limit 0x2b); task B at 0x5000 (IP is 16 bits). */
+    const uint32_t tss16 = 0x3400;
+    gdt_set(r, 7, tss16, 0x2b, 0x81, 0);
+    for (uint32_t off = 0; off < 0x2c; off += 2)
+        phys_write(&r->ps, tss16 + off, 0, 2);
+    phys_write(&r->ps, tss16 + 0x0e, 0x5000, 2);    /* IP */
+    phys_write(&r->ps, tss16 + 0x10, 0x0002, 2);    /* FLAGS */
+    phys_write(&r->ps, tss16 + 0x12, 0x1616, 2);    /* AX */
+    phys_write(&r->ps, tss16 + 0x1a, 0x9000, 2);    /* SP */
+    phys_write(&r->ps, tss16 + 0x22, SEL_DATA0, 2); /* ES */
+    phys_write(&r->ps, tss16 + 0x24, SEL_CODE0, 2); /* CS */
+    phys_write(&r->ps, tss16 + 0x26, SEL_DATA0, 2); /* SS */
+    phys_write(&r->ps, tss16 + 0x28, SEL_DATA0, 2); /* DS */
+    static const uint8_t taskb[] = {
+        0xa3, 0x04, 0x61, 0x00, 0x00,             /* mov [0x6104], eax */
+        0xea, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00, /* jmp 0x28:0 */
+    };
+    load(r, 0x5000, taskb, sizeof taskb);
+    static const uint8_t code[] = {
+        0xb8, 0x00, 0x00, 0xcd, 0xab,             /* mov eax, 0xabcd0000 */
+        0xea, 0x00, 0x00, 0x00, 0x00, 0x38, 0x00, /* jmp 0x38:0 */
+        0xa3, 0x00, 0x61, 0x00, 0x00,             /* mov [0x6100], eax */
+        0xf4,                                     /* hlt */
+    };
+    run0(r, code, sizeof code);
+    assert_int_equal(last_vector(r), 0xff);
+    assert_int_equal(rd32(r, RESULT), 0xabcd0000);
+    /* A 16-bit TSS loads only the low halves: EAX's upper half is what it was. */
+    assert_int_equal(rd32(r, RESULT + 4), 0xabcd1616);
+    assert_int_equal(phys_read(&r->ps, tss16 + 0x0e, 2), 0x5000 + sizeof taskb);
+    assert_false(rd32(r, GDT_BASE + 0x38 + 4) & 0x200);
+}
+
 static void busy_task_cannot_be_reentered(void **state)
 {
     struct rig *r = *state;
@@ -250,6 +286,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(jmp_to_tss_and_back),
         T(call_task_then_iret_with_nt),
+        T(sixteen_bit_tss_switch),
         T(busy_task_cannot_be_reentered),
         T(task_gate_in_idt_switches_tasks),
         T(fault_through_task_gate_pushes_error_code_on_new_stack),

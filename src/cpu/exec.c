@@ -129,7 +129,8 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
         uint32_t before = cpu->eflags;
         run_block(cpu, b);
         cpu->prev_block = b;
-        if (b->mode & MODE_SINGLE) debug_after_insn(cpu, before);
+        /* db_pending outside single-step mode: the T bit of a task just entered. */
+        if ((b->mode & MODE_SINGLE) || cpu->db_pending) debug_after_insn(cpu, before);
     }
 }
 

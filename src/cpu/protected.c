@@ -7,6 +7,7 @@
 #include "cpu/flags.h"
 #include "cpu/segment.h"
 #include "cpu/task.h"
+#include "cpu/vme.h"
 
 /* Where a frame of pushes goes: a stack segment (the current one or the inner
  * level's from the TSS), its ESP, the privilege the writes have, and the error code
@@ -410,6 +411,10 @@ static void iret_set_flags(struct cpu *cpu, uint32_t flags, int size, uint32_t c
  * IOPL (Intel SDM Vol. 3, 20.2.7). */
 static void iret_v86(struct cpu *cpu, const struct insn *i)
 {
+    if (vme_v86(cpu)) {
+        vme_iret(cpu, i);
+        return;
+    }
     if (((cpu->eflags & FLAG_IOPL) >> 12) < 3) cpu_raise(cpu, EXC_GP, 0);
     int size = i->osize;
     uint32_t off = stack_peek(cpu, i, 0, size);

@@ -110,6 +110,9 @@ struct cpu_bus {
     uint32_t (*io_read)(void *opaque, uint16_t port, int size);
     void (*io_write)(void *opaque, uint16_t port, uint32_t value, int size);
     int (*irq_ack)(void *opaque); /* INTA: returns the vector of the pending IRQ */
+    /* Optional: told of every event before it is delivered (kind: enum event_kind in
+     * cpu/exception.h; error_code -1 when there is none), with CS:EIP as pushed. */
+    void (*trace_event)(void *opaque, int vector, int error_code, int kind);
     void *opaque;
 };
 

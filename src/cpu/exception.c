@@ -161,6 +161,8 @@ static void deliver_real(struct cpu *cpu, int vector)
 
 void cpu_deliver(struct cpu *cpu, int vector, int error_code, enum event_kind kind)
 {
+    if (cpu->bus.trace_event)
+        cpu->bus.trace_event(cpu->bus.opaque, vector, error_code, kind);
     cpu->delivering++;
     cpu->delivering_vector = vector;
     if (!(cpu->cr[0] & CR0_PE)) {

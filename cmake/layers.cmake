@@ -9,19 +9,12 @@ function(bt86_layer name)
   cmake_parse_arguments(L "" "" "DEPS;LIBS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.c
        ${CMAKE_CURRENT_SOURCE_DIR}/*/*.c)
-  foreach(src IN LISTS sources)
-    file(STRINGS ${src} climbing REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]\\.\\./")
-    if(climbing)
-      message(FATAL_ERROR "bt86: ${src} includes a header by a path that climbs out of "
-                          "its folder; include it as \"layer/file.h\" instead")
-    endif()
-  endforeach()
   file(GLOB headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.h
        ${CMAKE_CURRENT_SOURCE_DIR}/*/*.h)
-  foreach(hdr IN LISTS headers)
-    file(STRINGS ${hdr} climbing REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]\\.\\./")
+  foreach(file IN LISTS sources headers)
+    file(STRINGS ${file} climbing REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]\\.\\./")
     if(climbing)
-      message(FATAL_ERROR "bt86: ${hdr} includes a header by a path that climbs out of "
+      message(FATAL_ERROR "bt86: ${file} includes a header by a path that climbs out of "
                           "its folder; include it as \"layer/file.h\" instead")
     endif()
   endforeach()

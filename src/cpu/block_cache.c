@@ -9,7 +9,8 @@
 struct block_cache *block_cache_create(struct phys_space *phys, struct tlb *tlb)
 {
     struct block_cache *bc = calloc(1, sizeof *bc);
-    if (!bc) return NULL;
+    if (!bc)
+        return NULL;
     bc->table = calloc(INITIAL_TABLE_SIZE, sizeof *bc->table);
     if (!bc->table) {
         free(bc);
@@ -23,7 +24,8 @@ struct block_cache *block_cache_create(struct phys_space *phys, struct tlb *tlb)
 
 void block_cache_destroy(struct block_cache *bc)
 {
-    if (!bc) return;
+    if (!bc)
+        return;
     block_cache_flush(bc);
     block_cache_collect(bc);
     free(bc->table);
@@ -45,7 +47,8 @@ struct block *block_cache_lookup(struct block_cache *bc, uint64_t phys, uint32_t
     bc->lookups++;
     struct block *b = bc->table[key_hash(phys, cs_base, mode) & bc->table_mask];
     for (; b; b = b->hash_next)
-        if (b->phys == phys && b->cs_base == cs_base && b->mode == mode) return b;
+        if (b->phys == phys && b->cs_base == cs_base && b->mode == mode)
+            return b;
     bc->misses++;
     return NULL;
 }
@@ -55,7 +58,8 @@ static void grow_table(struct block_cache *bc)
 {
     uint32_t size = (bc->table_mask + 1) * 2;
     struct block **table = calloc(size, sizeof *table);
-    if (!table) return; /* longer chains, still correct */
+    if (!table)
+        return; /* longer chains, still correct */
     for (uint32_t i = 0; i <= bc->table_mask; i++) {
         struct block *b = bc->table[i];
         while (b) {
@@ -80,43 +84,52 @@ static void page_add(struct block_cache *bc, struct block *b, int which, uint64_
                      uint32_t len)
 {
     struct page_desc *pd = page_of(bc, paddr);
-    if (!pd) return; /* ROM and MMIO code cannot be written, so needs no tracking */
+    if (!pd)
+        return; /* ROM and MMIO code cannot be written, so needs no tracking */
     bool was_code = pd->code_chunks != 0;
     b->page_next[which] = pd->blocks;
     pd->blocks = b;
     phys_mark_code(bc->phys, paddr, len);
-    if (!was_code) tlb_protect_phys_page(bc->tlb, paddr & ~(uint64_t)(PAGE_SIZE - 1));
+    if (!was_code)
+        tlb_protect_phys_page(bc->tlb, paddr & ~(uint64_t)(PAGE_SIZE - 1));
 }
 
 void block_cache_insert(struct block_cache *bc, struct block *b)
 {
-    if (bc->block_count >= BLOCK_CACHE_MAX_BLOCKS) block_cache_flush(bc);
-    if (bc->block_count > bc->table_mask) grow_table(bc);
+    if (bc->block_count >= BLOCK_CACHE_MAX_BLOCKS)
+        block_cache_flush(bc);
+    if (bc->block_count > bc->table_mask)
+        grow_table(bc);
     uint32_t h = key_hash(b->phys, b->cs_base, b->mode) & bc->table_mask;
     b->hash_next = bc->table[h];
     bc->table[h] = b;
     bc->block_count++;
     page_add(bc, b, 0, b->phys, b->byte_len);
-    if (b->phys_page2 != NO_SECOND_PAGE) page_add(bc, b, 1, b->phys_page2, b->byte_len2);
+    if (b->phys_page2 != NO_SECOND_PAGE)
+        page_add(bc, b, 1, b->phys_page2, b->byte_len2);
 }
 
 void block_cache_link(struct block *from, enum block_exit_slot slot, struct block *to)
 {
     struct block_link *l = &from->exits[slot];
-    if (l->to || (from->flags | to->flags) & BLOCK_DEAD) return;
+    if (l->to || (from->flags | to->flags) & BLOCK_DEAD)
+        return;
     l->from = from;
     l->to = to;
     l->next_in = to->incoming;
     l->prev_in = &to->incoming;
-    if (to->incoming) to->incoming->prev_in = &l->next_in;
+    if (to->incoming)
+        to->incoming->prev_in = &l->next_in;
     to->incoming = l;
 }
 
 static void unlink_one(struct block_link *l)
 {
-    if (!l->to) return;
+    if (!l->to)
+        return;
     *l->prev_in = l->next_in;
-    if (l->next_in) l->next_in->prev_in = l->prev_in;
+    if (l->next_in)
+        l->next_in->prev_in = l->prev_in;
     l->to = NULL;
     l->next_in = NULL;
     l->prev_in = NULL;
@@ -136,7 +149,8 @@ static void table_remove(struct block_cache *bc, struct block *b)
 static void page_remove(struct block_cache *bc, struct block *b, int which, uint64_t paddr)
 {
     struct page_desc *pd = page_of(bc, paddr);
-    if (!pd) return;
+    if (!pd)
+        return;
     struct block **p = (struct block **)&pd->blocks;
     for (; *p; p = &(*p)->page_next[(*p)->phys >> PAGE_SHIFT == paddr >> PAGE_SHIFT ? 0 : 1])
         if (*p == b) {
@@ -149,7 +163,8 @@ static void page_remove(struct block_cache *bc, struct block *b, int which, uint
 static void page_recount(struct block_cache *bc, uint64_t page)
 {
     struct page_desc *pd = page_of(bc, page);
-    if (!pd) return;
+    if (!pd)
+        return;
     pd->code_chunks = 0;
     for (struct block *b = pd->blocks; b;) {
         bool first = b->phys >> PAGE_SHIFT == page >> PAGE_SHIFT;
@@ -165,13 +180,15 @@ static void kill_block(struct block_cache *bc, struct block *b)
 {
     table_remove(bc, b);
     page_remove(bc, b, 0, b->phys);
-    if (b->phys_page2 != NO_SECOND_PAGE) page_remove(bc, b, 1, b->phys_page2);
+    if (b->phys_page2 != NO_SECOND_PAGE)
+        page_remove(bc, b, 1, b->phys_page2);
     for (int s = 0; s < EXIT_SLOTS; s++)
         unlink_one(&b->exits[s]);
     while (b->incoming)
         unlink_one(b->incoming);
     uint32_t jc = jump_cache_index(b->eip, b->cs_base);
-    if (bc->jump_cache[jc] == b) bc->jump_cache[jc] = NULL;
+    if (bc->jump_cache[jc] == b)
+        bc->jump_cache[jc] = NULL;
     b->flags |= BLOCK_DEAD;
     b->grave_next = bc->graveyard;
     bc->graveyard = b;
@@ -190,7 +207,8 @@ bool block_cache_invalidate(struct block_cache *bc, uint64_t paddr, uint32_t len
     uint64_t end = paddr + len;
     for (uint64_t page = paddr & ~(uint64_t)(PAGE_SIZE - 1); page < end; page += PAGE_SIZE) {
         struct page_desc *pd = page_of(bc, page);
-        if (!pd || !pd->code_chunks) continue;
+        if (!pd || !pd->code_chunks)
+            continue;
         bool removed = false;
         for (struct block *b = pd->blocks, *next; b; b = next) {
             bool first = b->phys >> PAGE_SHIFT == page >> PAGE_SHIFT;
@@ -198,12 +216,14 @@ bool block_cache_invalidate(struct block_cache *bc, uint64_t paddr, uint32_t len
             bool hit = overlaps(b->phys, b->byte_len, paddr, len) ||
                        (b->phys_page2 != NO_SECOND_PAGE &&
                         overlaps(b->phys_page2, b->byte_len2, paddr, len));
-            if (!hit) continue;
+            if (!hit)
+                continue;
             hit_running |= b == running;
             kill_block(bc, b);
             removed = true;
         }
-        if (removed) page_recount(bc, page);
+        if (removed)
+            page_recount(bc, page);
     }
     return hit_running;
 }

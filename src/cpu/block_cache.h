@@ -42,7 +42,8 @@ static inline struct block *block_cache_jump_lookup(struct block_cache *bc, uint
                                                     uint32_t cs_base, uint32_t mode)
 {
     struct block *b = bc->jump_cache[jump_cache_index(eip, cs_base)];
-    if (b && b->eip == eip && b->cs_base == cs_base && b->mode == mode) return b;
+    if (b && b->eip == eip && b->cs_base == cs_base && b->mode == mode)
+        return b;
     return NULL;
 }
 

@@ -26,21 +26,25 @@ static void stop_here(struct cpu *cpu, const struct insn *i)
 void cpu_invalidate_phys(struct cpu *cpu, uint64_t paddr, uint32_t len)
 {
     struct block *running = cpu->cur_block;
-    if (!block_cache_invalidate(cpu->cache, paddr, len, running)) return;
+    if (!block_cache_invalidate(cpu->cache, paddr, len, running))
+        return;
     /* The running block was written: let the current instruction finish, then
      * leave the block (DESIGN.md, Self-modifying code). The block is dead and never
-     * re-entered, so its remaining instructions can be rewritten in place. */
+     * re-entered, so its remaining instructions can be rewritten in place. The
+     * block's BLOCK_SETS_EIP stays: if the writer is the last instruction and sets
+     * EIP itself (a CALL pushing onto its own code, a REP STOS), that EIP stands;
+     * otherwise a stop_here leaves the block before the flag is looked at. */
     for (struct insn *i = (struct insn *)cpu->cur_insn + 1;
          i < running->insns + running->insn_count; i++)
         i->fn = stop_here;
-    running->flags &= (uint16_t)~BLOCK_SETS_EIP;
     cpu->prev_block = NULL;
 }
 
 struct cpu *cpu_create(struct phys_space *phys)
 {
     struct cpu *cpu = calloc(1, sizeof *cpu);
-    if (!cpu) return NULL;
+    if (!cpu)
+        return NULL;
     cpu->phys = phys;
     cpu->cache = block_cache_create(phys, &cpu->tlb);
     cpu->decoder = decoder_create();
@@ -55,7 +59,8 @@ struct cpu *cpu_create(struct phys_space *phys)
 
 void cpu_destroy(struct cpu *cpu)
 {
-    if (!cpu) return;
+    if (!cpu)
+        return;
     if (cpu->phys && cpu->phys->code_hook.opaque == cpu)
         cpu->phys->code_hook = (struct code_write_hook){0};
     block_cache_destroy(cpu->cache);
@@ -121,11 +126,13 @@ void cpu_set_cr0(struct cpu *cpu, uint32_t value)
 {
     uint32_t old = cpu->cr[0];
     cpu->cr[0] = value | CR0_ET;
-    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE)) mmu_flush(cpu);
+    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE))
+        mmu_flush(cpu);
     if ((old ^ cpu->cr[0]) & CR0_PE)
         for (int s = 0; s < SEG_COUNT; s++)
             segment_derive(&cpu->seg[s], !(cpu->cr[0] & CR0_PE));
-    if (!(cpu->cr[0] & CR0_PE)) cpu_set_cpl(cpu, 0); /* real mode runs at privilege 0 */
+    if (!(cpu->cr[0] & CR0_PE))
+        cpu_set_cpl(cpu, 0); /* real mode runs at privilege 0 */
 }
 
 void cpu_set_cr3(struct cpu *cpu, uint32_t value)
@@ -140,7 +147,8 @@ void cpu_set_cr4(struct cpu *cpu, uint32_t value)
     cpu->cr[4] = value;
     /* Intel SDM Vol. 3, 4.10.4.1: changing PSE, PAE or PGE invalidates every TLB
      * entry, global ones included. */
-    if ((old ^ value) & (CR4_PSE | CR4_PAE | CR4_PGE)) mmu_flush(cpu);
+    if ((old ^ value) & (CR4_PSE | CR4_PAE | CR4_PGE))
+        mmu_flush(cpu);
 }
 
 void cpu_set_cpl(struct cpu *cpu, uint32_t cpl)
@@ -162,4 +170,11 @@ void cpu_set_intr(struct cpu *cpu, bool level)
 {
     /* Sampled between blocks by the execution loop. */
     cpu->intr_line = level;
+}
+
+uint64_t cpu_retired(const struct cpu *cpu)
+{
+    if (cpu->cur_block)
+        return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
+    return cpu->icount;
 }

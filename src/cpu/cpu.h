@@ -215,6 +215,10 @@ void cpu_request_exit(struct cpu *cpu);
 /* The INTR pin. The CPU calls bus.irq_ack when it takes the interrupt. */
 void cpu_set_intr(struct cpu *cpu, bool level);
 
+/* Retired instructions, exact also while a block runs (a device reading the clock
+ * from inside an IN/OUT sees the count up to that instruction). */
+uint64_t cpu_retired(const struct cpu *cpu);
+
 /* EFLAGS with the lazy arithmetic flags materialised. */
 uint32_t cpu_get_eflags(struct cpu *cpu);
 /* Sets every EFLAGS bit as given (a debugger/test write, no privilege checks;
@@ -228,6 +232,11 @@ void cpu_load_seg_real(struct cpu *cpu, enum seg_reg seg, uint16_t sel);
  * without any descriptor table. attr as struct segment.attr. */
 void cpu_set_seg_cache(struct cpu *cpu, enum seg_reg seg, uint16_t sel, uint32_t base,
                        uint32_t limit, uint16_t attr);
+
+/* Protected mode with flat 4 GiB 32-bit code and data segments in the caches
+ * (selectors code_sel, code_sel + 8), without touching descriptor tables: the
+ * state a boot loader hands over, and what tests and benchmarks start from. */
+void cpu_set_flat32(struct cpu *cpu, uint16_t code_sel);
 
 /* Control register writes with their side effects (TLB flush, mode change). */
 void cpu_set_cr0(struct cpu *cpu, uint32_t value);

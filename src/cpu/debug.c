@@ -42,9 +42,12 @@ void debug_update(struct cpu *cpu)
 {
     cpu->dr_data_bp = cpu->dr_exec_bp = false;
     for (int n = 0; n < 4; n++) {
-        if (!bp_enabled(cpu, n)) continue;
-        if (bp_rw(cpu, n) == 0) cpu->dr_exec_bp = true;
-        if (bp_rw(cpu, n) & 1) cpu->dr_data_bp = true;
+        if (!bp_enabled(cpu, n))
+            continue;
+        if (bp_rw(cpu, n) == 0)
+            cpu->dr_exec_bp = true;
+        if (bp_rw(cpu, n) & 1)
+            cpu->dr_data_bp = true;
     }
     mmu_flush(cpu);
 }
@@ -52,10 +55,12 @@ void debug_update(struct cpu *cpu)
 bool debug_page_watched(const struct cpu *cpu, uint32_t page)
 {
     for (int n = 0; n < 4; n++) {
-        if (!is_data_bp(cpu, n)) continue;
+        if (!is_data_bp(cpu, n))
+            continue;
         uint32_t len = bp_len(cpu, n);
         uint32_t first = cpu->dr[n] & ~(len - 1);
-        if ((first & PAGE_MASK) == page || ((first + len - 1) & PAGE_MASK) == page) return true;
+        if ((first & PAGE_MASK) == page || ((first + len - 1) & PAGE_MASK) == page)
+            return true;
     }
     return false;
 }
@@ -63,7 +68,8 @@ bool debug_page_watched(const struct cpu *cpu, uint32_t page)
 void debug_check_data(struct cpu *cpu, uint32_t linear, int size, bool write)
 {
     for (int n = 0; n < 4; n++) {
-        if (!is_data_bp(cpu, n) || (bp_rw(cpu, n) == 1 && !write)) continue;
+        if (!is_data_bp(cpu, n) || (bp_rw(cpu, n) == 1 && !write))
+            continue;
         /* The breakpoint covers its address aligned down to its length (17.2.5). */
         uint32_t len = bp_len(cpu, n);
         uint32_t first = cpu->dr[n] & ~(len - 1);
@@ -77,8 +83,10 @@ bool debug_check_exec(struct cpu *cpu)
     uint32_t linear = cpu->seg[SEG_CS].base + cpu->eip;
     uint32_t hit = 0;
     for (int n = 0; n < 4; n++)
-        if (bp_enabled(cpu, n) && bp_rw(cpu, n) == 0 && cpu->dr[n] == linear) hit |= 1u << n;
-    if (!hit) return false;
+        if (bp_enabled(cpu, n) && bp_rw(cpu, n) == 0 && cpu->dr[n] == linear)
+            hit |= 1u << n;
+    if (!hit)
+        return false;
     cpu->dr[6] = (cpu->dr[6] & ~0xfu) | hit;
     /* An instruction breakpoint is a fault; the handler sets RF in the saved EFLAGS
      * to resume past it (17.3.1.1). */
@@ -90,9 +98,12 @@ void debug_after_insn(struct cpu *cpu, uint32_t eflags_before)
 {
     uint32_t bits = cpu->db_pending;
     cpu->db_pending = 0;
-    if (eflags_before & FLAG_RF) cpu->eflags &= ~FLAG_RF;
-    if (eflags_before & FLAG_TF) bits |= DR6_BS;
-    if (!bits) return;
+    if (eflags_before & FLAG_RF)
+        cpu->eflags &= ~FLAG_RF;
+    if (eflags_before & FLAG_TF)
+        bits |= DR6_BS;
+    if (!bits)
+        return;
     cpu->dr[6] = (cpu->dr[6] & ~0xfu) | bits;
     cpu_deliver_event(cpu, EXC_DB, NO_ERROR_CODE, EVENT_TRAP);
 }

@@ -24,7 +24,8 @@ struct decoder {
 struct decoder *decoder_create(void)
 {
     struct decoder *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
+    if (!d)
+        return NULL;
     ZydisDecoderInit(&d->real16, ZYDIS_MACHINE_MODE_REAL_16, ZYDIS_STACK_WIDTH_16);
     ZydisDecoderInit(&d->legacy16, ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_STACK_WIDTH_16);
     ZydisDecoderInit(&d->legacy32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
@@ -37,20 +38,6 @@ struct decoder *decoder_create(void)
 void decoder_destroy(struct decoder *d)
 {
     free(d);
-}
-
-uint32_t cpu_mode_bits(const struct cpu *cpu)
-{
-    uint32_t m = cpu->cpl << MODE_CPL_SHIFT;
-    if (cpu->cr[0] & CR0_PE) m |= MODE_PE;
-    if (cpu->eflags & FLAG_VM) m |= MODE_VM;
-    if (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) m |= MODE_CODE32;
-    if (cpu->seg[SEG_SS].attr & SEG_ATTR_DB) m |= MODE_STACK32;
-    if (cpu->cr[0] & CR0_PG) m |= MODE_PG;
-    /* Single-step and breakpoints are checked between blocks, so blocks shrink to
-     * one instruction while they are active. */
-    if ((cpu->eflags & FLAG_TF) || cpu->dr_exec_bp || cpu->dr_data_bp) m |= MODE_SINGLE;
-    return m;
 }
 
 int decode_gpr(ZydisRegister r)
@@ -107,7 +94,8 @@ bool decode_rm_operand(struct insn *i, const ZydisDecodedOperand *op)
     }
     if (op->type == ZYDIS_OPERAND_TYPE_REGISTER) {
         int r = decode_gpr(op->reg.value);
-        if (r < 0) return false;
+        if (r < 0)
+            return false;
         i->rm = (uint8_t)r;
         return true;
     }
@@ -143,7 +131,8 @@ static void fetch_bytes(struct cpu *cpu, uint64_t paddr, uint8_t *buf, uint32_t 
 
 static ZydisDecoder *decoder_for(struct decoder *d, uint32_t mode)
 {
-    if (!(mode & MODE_PE) || (mode & MODE_VM)) return &d->real16;
+    if (!(mode & MODE_PE) || (mode & MODE_VM))
+        return &d->real16;
     return (mode & MODE_CODE32) ? &d->legacy32 : &d->legacy16;
 }
 
@@ -151,11 +140,14 @@ static ZydisDecoder *decoder_for(struct decoder *d, uint32_t mode)
 static void select_insn(struct decoder *dec, struct insn *i, struct decoded *d)
 {
     i->osize = (uint8_t)(d->z.operand_width / 8);
-    if (i->osize != 1 && i->osize != 2 && i->osize != 4) i->osize = (d->mode & MODE_CODE32) ? 4 : 2;
+    if (i->osize != 1 && i->osize != 2 && i->osize != 4)
+        i->osize = (d->mode & MODE_CODE32) ? 4 : 2;
     i->base = i->index = REG_ZERO;
     i->seg = SEG_DS;
-    if (d->z.address_width == 32) i->flags |= INSN_ADDR32;
-    if (d->mode & MODE_STACK32) i->flags |= INSN_STACK32;
+    if (d->z.address_width == 32)
+        i->flags |= INSN_ADDR32;
+    if (d->mode & MODE_STACK32)
+        i->flags |= INSN_STACK32;
     /* The last F2/F3 prefix is the one that counts (Intel SDM Vol. 2, 2.1.1). */
     for (int p = 0; p < d->z.raw.prefix_count; p++) {
         uint8_t v = d->z.raw.prefixes[p].value;
@@ -164,14 +156,16 @@ static void select_insn(struct decoder *dec, struct insn *i, struct decoded *d)
         else if (v == 0xf2)
             i->flags = (uint8_t)((i->flags & ~INSN_REP) | INSN_REPNE);
     }
-    if (d->z.attributes & ZYDIS_ATTRIB_HAS_LOCK) i->flags |= INSN_LOCK;
+    if (d->z.attributes & ZYDIS_ATTRIB_HAS_LOCK)
+        i->flags |= INSN_LOCK;
     /* Segment override for instructions without an explicit memory operand
      * (string sources, XLAT) come from the memory operands Zydis lists. */
     for (int k = 0; k < d->z.operand_count; k++)
         if (d->ops[k].type == ZYDIS_OPERAND_TYPE_MEMORY &&
             d->ops[k].mem.segment != ZYDIS_REGISTER_ES) {
             int s = decode_sreg(d->ops[k].mem.segment);
-            if (s >= 0) i->seg = (uint8_t)s;
+            if (s >= 0)
+                i->seg = (uint8_t)s;
             break;
         }
     insn_select_fn select = dec->select[d->z.mnemonic];
@@ -208,12 +202,14 @@ struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode)
         if (st == ZYDIS_STATUS_NO_MORE_DATA && avail < X86_MAX_INSN_LEN) {
             /* The instruction runs into the next page: it becomes a block of its own,
              * decoded with both pages fetched (and both translations checked). */
-            if (n > 0) break;
+            if (n > 0)
+                break;
             page2 = mmu_translate_exec(cpu, linear + page_left);
             len2 = X86_MAX_INSN_LEN - avail;
             fetch_bytes(cpu, page2, bytes + page_left, len2);
             st = ZydisDecoderDecodeFull(zd, bytes, page_left + len2, &d.z, d.ops);
-            if (ZYAN_SUCCESS(st)) len2 = d.z.length - avail;
+            if (ZYAN_SUCCESS(st))
+                len2 = d.z.length - avail;
         }
         struct insn *i = &insns[n];
         memset(i, 0, sizeof *i);
@@ -243,11 +239,13 @@ struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode)
         }
         off += i->len;
         n++;
-        if (page2 != NO_SECOND_PAGE || (mode & MODE_SINGLE)) break;
+        if (page2 != NO_SECOND_PAGE || (mode & MODE_SINGLE))
+            break;
     }
 
     struct block *b = calloc(1, sizeof *b + (size_t)n * sizeof(struct insn));
-    if (!b) return NULL;
+    if (!b)
+        return NULL;
     b->phys = phys;
     b->phys_page2 = page2;
     b->cs_base = cs->base;
@@ -256,8 +254,10 @@ struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode)
     b->byte_len = (uint16_t)(off < page_left ? off : page_left);
     b->byte_len2 = (uint16_t)(page2 != NO_SECOND_PAGE ? len2 : 0);
     b->insn_count = (uint16_t)n;
-    if (sets_eip) b->flags |= BLOCK_SETS_EIP;
-    if (direct) b->flags |= BLOCK_DIRECT_EXITS;
+    if (sets_eip)
+        b->flags |= BLOCK_SETS_EIP;
+    if (direct)
+        b->flags |= BLOCK_DIRECT_EXITS;
     memcpy(b->insns, insns, (size_t)n * sizeof(struct insn));
     return b;
 }

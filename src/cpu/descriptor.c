@@ -10,14 +10,16 @@ static bool desc_address(struct cpu *cpu, uint16_t sel, uint32_t *linear)
     uint32_t base, limit;
     if (sel & 4) {
         const struct segment *ldt = &cpu->seg[SEG_LDTR];
-        if (!(ldt->attr & SEG_ATTR_P) || (ldt->sel & 0xfffc) == 0) return false;
+        if (!(ldt->attr & SEG_ATTR_P) || (ldt->sel & 0xfffc) == 0)
+            return false;
         base = ldt->base;
         limit = ldt->limit;
     } else {
         base = cpu->gdtr.base;
         limit = cpu->gdtr.limit;
     }
-    if (index + 7 > limit) return false;
+    if (index + 7 > limit)
+        return false;
     *linear = base + index;
     return true;
 }
@@ -25,7 +27,8 @@ static bool desc_address(struct cpu *cpu, uint16_t sel, uint32_t *linear)
 bool desc_fetch(struct cpu *cpu, uint16_t sel, struct descriptor *d)
 {
     uint32_t linear;
-    if (!desc_address(cpu, sel, &linear)) return false;
+    if (!desc_address(cpu, sel, &linear))
+        return false;
     d->lo = lin_read_kind(cpu, linear, 4, TLB_SUPERVISOR);
     d->hi = lin_read_kind(cpu, linear + 4, 4, TLB_SUPERVISOR);
     return true;
@@ -34,12 +37,14 @@ bool desc_fetch(struct cpu *cpu, uint16_t sel, struct descriptor *d)
 void desc_write_hi(struct cpu *cpu, uint16_t sel, uint32_t hi)
 {
     uint32_t linear;
-    if (desc_address(cpu, sel, &linear)) lin_write_kind(cpu, linear + 4, hi, 4, TLB_SUPERVISOR);
+    if (desc_address(cpu, sel, &linear))
+        lin_write_kind(cpu, linear + 4, hi, 4, TLB_SUPERVISOR);
 }
 
 void desc_set_accessed(struct cpu *cpu, uint16_t sel, struct descriptor *d)
 {
-    if (d->hi & 0x100u) return;
+    if (d->hi & 0x100u)
+        return;
     d->hi |= 0x100u;
     uint32_t linear;
     /* Only the type byte is written, as the processor does. */
@@ -77,12 +82,15 @@ void check_stack_segment(struct cpu *cpu, uint16_t sel, uint32_t cpl, struct des
 {
     /* Intel SDM Vol. 3, 5.8.5 and MOV: a null SS, RPL != CPL, DPL != CPL, or a
      * segment that is not writable data is #GP/#TS(sel); not present is #SS(sel). */
-    if ((sel & 0xfffc) == 0) cpu_raise(cpu, vector, ext);
-    if (!desc_fetch(cpu, sel, d)) seg_raise(cpu, vector, sel, ext);
+    if ((sel & 0xfffc) == 0)
+        cpu_raise(cpu, vector, ext);
+    if (!desc_fetch(cpu, sel, d))
+        seg_raise(cpu, vector, sel, ext);
     if ((sel & 3) != cpl || desc_dpl(d) != cpl || desc_is_system(d) || desc_is_code(d) ||
         !(d->hi & 0x200u))
         seg_raise(cpu, vector, sel, ext);
-    if (!desc_present(d)) seg_raise(cpu, EXC_SS, sel, ext);
+    if (!desc_present(d))
+        seg_raise(cpu, EXC_SS, sel, ext);
 }
 
 void load_segment_checked(struct cpu *cpu, int seg, uint16_t sel, int vector, int ext)
@@ -95,7 +103,8 @@ void load_segment_checked(struct cpu *cpu, int seg, uint16_t sel, int vector, in
             seg_load_null(cpu, seg, sel);
             return;
         }
-        if (!desc_fetch(cpu, sel, &d)) seg_raise(cpu, vector, sel, ext);
+        if (!desc_fetch(cpu, sel, &d))
+            seg_raise(cpu, vector, sel, ext);
         /* Data, or readable code; for data and non-conforming code the DPL must be
          * at least CPL and RPL (Intel SDM Vol. 3, 5.6). */
         if (desc_is_system(&d) || (desc_is_code(&d) && !(d.hi & 0x200u)))
@@ -103,9 +112,11 @@ void load_segment_checked(struct cpu *cpu, int seg, uint16_t sel, int vector, in
         if (!desc_conforming(&d)) {
             uint32_t rpl = sel & 3;
             uint32_t eff = rpl > cpu->cpl ? rpl : cpu->cpl;
-            if (desc_dpl(&d) < eff) seg_raise(cpu, vector, sel, ext);
+            if (desc_dpl(&d) < eff)
+                seg_raise(cpu, vector, sel, ext);
         }
-        if (!desc_present(&d)) seg_raise(cpu, EXC_NP, sel, ext);
+        if (!desc_present(&d))
+            seg_raise(cpu, EXC_NP, sel, ext);
     }
     desc_set_accessed(cpu, sel, &d);
     seg_load_cache(cpu, seg, sel, &d);

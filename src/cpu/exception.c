@@ -40,7 +40,8 @@ static bool contributory(int vector)
 
 static bool makes_double_fault(int first, int second)
 {
-    if (first == EXC_PF) return second == EXC_PF || contributory(second);
+    if (first == EXC_PF)
+        return second == EXC_PF || contributory(second);
     return contributory(first) && contributory(second);
 }
 
@@ -74,7 +75,8 @@ void cpu_handle_raise(struct cpu *cpu)
             /* traps and INT n retire the instruction and push the next EIP */
             done++;
             eip += i->len;
-            if (!(b->mode & MODE_CODE32)) eip &= 0xffff;
+            if (!(b->mode & MODE_CODE32))
+                eip &= 0xffff;
             cpu->event_retired = true;
         }
         cpu->icount += done;
@@ -87,7 +89,8 @@ void cpu_handle_raise(struct cpu *cpu)
         cpu->event_eip = cpu->eip; /* a fetch or decode fault: EIP is exact */
         cpu->event_retired = false;
     }
-    if (cpu->raised.type == RAISE_BREAK) return;
+    if (cpu->raised.type == RAISE_BREAK)
+        return;
 
     int vector = cpu->raised.vector;
     int error_code = cpu->raised.error_code;
@@ -130,7 +133,8 @@ void cpu_deliver_event(struct cpu *cpu, int vector, int error_code, enum event_k
 static void deliver_real(struct cpu *cpu, int vector)
 {
     uint32_t entry = (uint32_t)vector * 4;
-    if (entry + 3 > cpu->idtr.limit) cpu_raise(cpu, EXC_GP, vector * 8 + 2);
+    if (entry + 3 > cpu->idtr.limit)
+        cpu_raise(cpu, EXC_GP, vector * 8 + 2);
     uint32_t target = lin_read(cpu, cpu->idtr.base + entry, 4);
     uint32_t flags = cpu_get_eflags(cpu);
     uint32_t sp = cpu->reg[REG_ESP];

@@ -20,19 +20,31 @@ static uint32_t block_next_eip(const struct block *b)
     return (b->mode & MODE_CODE32) ? next : next & 0xffff;
 }
 
+/* A linked successor needs no mode check: prev ended in a direct jump or fell
+ * through, neither of which changes CS or the mode, and any event in between
+ * (exception, interrupt) clears prev_block. */
+static inline struct block *linked_successor(const struct block *prev, uint32_t eip)
+{
+    struct block *to = prev->exits[EXIT_TAKEN].to;
+    if (to && to->eip == eip)
+        return to;
+    to = prev->exits[EXIT_FALLTHROUGH].to;
+    if (to && to->eip == eip)
+        return to;
+    return NULL;
+}
+
 static struct block *find_block(struct cpu *cpu, struct block *prev)
 {
     struct block_cache *bc = cpu->cache;
+    uint32_t eip = cpu->eip;
+    if (prev) {
+        struct block *to = linked_successor(prev, eip);
+        if (to)
+            return to;
+    }
     uint32_t mode = cpu_mode_bits(cpu);
     uint32_t cs_base = cpu->seg[SEG_CS].base;
-    uint32_t eip = cpu->eip;
-
-    if (prev) {
-        for (int s = 0; s < EXIT_SLOTS; s++) {
-            struct block *to = prev->exits[s].to;
-            if (to && to->eip == eip && to->cs_base == cs_base && to->mode == mode) return to;
-        }
-    }
     struct block *b = block_cache_jump_lookup(bc, eip, cs_base, mode);
     if (!b) {
         uint64_t phys = mmu_translate_exec(cpu, cs_base + eip);
@@ -69,7 +81,7 @@ static struct block *find_block(struct cpu *cpu, struct block *prev)
     return b;
 }
 
-static void run_block(struct cpu *cpu, struct block *b)
+static inline void run_block(struct cpu *cpu, struct block *b)
 {
     cpu->cur_block = b;
     cpu->budget -= b->insn_count;
@@ -99,7 +111,9 @@ static void check_interrupts(struct cpu *cpu)
     if (cpu->intr_line && (cpu->eflags & FLAG_IF) && cpu->bus.irq_ack) {
         int vector = cpu->bus.irq_ack(cpu->bus.opaque);
         cpu->halted = false;
-        if (vector >= 0) cpu_deliver_event(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
+        cpu->prev_block = NULL;
+        if (vector >= 0)
+            cpu_deliver_event(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
     }
 }
 
@@ -111,26 +125,42 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
     cpu->prev_block = NULL;
 
     /* Everything raised below (in a block, in delivery, in decoding) lands here. */
-    if (setjmp(cpu->exc_jmp)) cpu_handle_raise(cpu);
+    if (setjmp(cpu->exc_jmp))
+        cpu_handle_raise(cpu);
 
     for (;;) {
-        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN) return CPU_EXIT_SHUTDOWN;
+        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN)
+            return CPU_EXIT_SHUTDOWN;
         if (cpu->cache->graveyard) {
             block_cache_collect(cpu->cache);
             cpu->prev_block = NULL;
         }
         check_interrupts(cpu);
-        if (cpu->halted) return CPU_EXIT_HALT;
-        if (cpu->exit_requested) return CPU_EXIT_REQUEST;
-        if (cpu->budget <= 0) return CPU_EXIT_BUDGET;
-        if (cpu->dr_exec_bp && !(cpu->eflags & FLAG_RF) && debug_check_exec(cpu)) continue;
+        if (cpu->halted)
+            return CPU_EXIT_HALT;
+        if (cpu->exit_requested)
+            return CPU_EXIT_REQUEST;
+        if (cpu->budget <= 0)
+            return CPU_EXIT_BUDGET;
+        if (cpu->dr_exec_bp && !(cpu->eflags & FLAG_RF) && debug_check_exec(cpu))
+            continue;
         struct block *b = find_block(cpu, cpu->prev_block);
         cpu->prev_block = NULL;
         uint32_t before = cpu->eflags;
         run_block(cpu, b);
+        /* Fast path: follow direct links while nothing needs the checks above (an
+         * exit request zeroes the budget; INTR may rise from an MMIO write). */
+        while (cpu->budget > 0 && !cpu->intr_line) {
+            struct block *next = linked_successor(b, cpu->eip);
+            if (!next)
+                break;
+            b = next;
+            run_block(cpu, b);
+        }
         cpu->prev_block = b;
         /* db_pending outside single-step mode: the T bit of a task just entered. */
-        if ((b->mode & MODE_SINGLE) || cpu->db_pending) debug_after_insn(cpu, before);
+        if ((b->mode & MODE_SINGLE) || cpu->db_pending)
+            debug_after_insn(cpu, before);
     }
 }
 

@@ -3,8 +3,10 @@
 uint32_t flags_szp(uint32_t res, int size)
 {
     uint32_t f = parity_flag(res);
-    if ((res & size_mask(size)) == 0) f |= FLAG_ZF;
-    if (res & sign_bit(size)) f |= FLAG_SF;
+    if ((res & size_mask(size)) == 0)
+        f |= FLAG_ZF;
+    if (res & sign_bit(size))
+        f |= FLAG_SF;
     return f;
 }
 
@@ -23,21 +25,27 @@ uint32_t flags_compute(const struct cpu *cpu)
     switch ((enum lazy_op)l->op) {
     case LAZY_NONE: return cpu->eflags & FLAGS_ARITH;
     case LAZY_ADD:
-        if (((a & b) | ((a | b) & ~res)) & top) f |= FLAG_CF;
-        if ((a ^ res) & (b ^ res) & top) f |= FLAG_OF;
+        if (((a & b) | ((a | b) & ~res)) & top)
+            f |= FLAG_CF;
+        if ((a ^ res) & (b ^ res) & top)
+            f |= FLAG_OF;
         break;
     case LAZY_SUB:
-        if (((~a & b) | ((~a | b) & res)) & top) f |= FLAG_CF;
-        if ((a ^ b) & (a ^ res) & top) f |= FLAG_OF;
+        if (((~a & b) | ((~a | b) & res)) & top)
+            f |= FLAG_CF;
+        if ((a ^ b) & (a ^ res) & top)
+            f |= FLAG_OF;
         break;
     case LAZY_LOGIC: return f;
     case LAZY_INC:
         f |= cpu->eflags & FLAG_CF;
-        if ((res & size_mask(l->size)) == top) f |= FLAG_OF;
+        if ((res & size_mask(l->size)) == top)
+            f |= FLAG_OF;
         break;
     case LAZY_DEC:
         f |= cpu->eflags & FLAG_CF;
-        if ((res & size_mask(l->size)) == top - 1) f |= FLAG_OF;
+        if ((res & size_mask(l->size)) == top - 1)
+            f |= FLAG_OF;
         break;
     }
     f |= (a ^ b ^ res) & FLAG_AF;
@@ -87,6 +95,14 @@ static bool cond_after_sub(const struct lazy_flags *l, int cc, bool *known)
 
 bool cond_true(struct cpu *cpu, int cc)
 {
+    /* ZF and SF come straight from the result for every lazy operation. */
+    const struct lazy_flags *lz = &cpu->lazy;
+    if (lz->op != LAZY_NONE) {
+        if ((cc >> 1) == 2)
+            return ((lz->res & size_mask(lz->size)) == 0) ^ (cc & 1);
+        if ((cc >> 1) == 4)
+            return ((lz->res & sign_bit(lz->size)) != 0) ^ (cc & 1);
+    }
     /* SBB leaves a borrow the operands alone don't show; only plain SUB/CMP qualify,
      * which is when res == a - b. */
     const struct lazy_flags *l = &cpu->lazy;
@@ -94,7 +110,8 @@ bool cond_true(struct cpu *cpu, int cc)
         ((l->a - l->b) & size_mask(l->size)) == (l->res & size_mask(l->size))) {
         bool known;
         bool r = cond_after_sub(l, cc, &known);
-        if (known) return r;
+        if (known)
+            return r;
     }
     return cond_from_flags(flags_get(cpu), cc);
 }

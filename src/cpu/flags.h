@@ -36,9 +36,32 @@ static inline void flags_set_arith(struct cpu *cpu, uint32_t mask, uint32_t bits
     cpu->eflags = (f & ~mask) | (bits & mask);
 }
 
+static inline uint32_t size_mask(int size)
+{
+    return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+static inline uint32_t sign_bit(int size)
+{
+    return 1u << (8 * size - 1);
+}
+
+/* CF alone, without folding the other flags (INC/DEC and ADC/SBB need only CF). */
+static inline uint32_t flags_cf(const struct cpu *cpu)
+{
+    const struct lazy_flags *l = &cpu->lazy;
+    switch ((enum lazy_op)l->op) {
+    case LAZY_ADD:
+        return ((l->a & l->b) | ((l->a | l->b) & ~l->res)) & sign_bit(l->size) ? FLAG_CF : 0;
+    case LAZY_SUB:
+        return ((~l->a & l->b) | ((~l->a | l->b) & l->res)) & sign_bit(l->size) ? FLAG_CF : 0;
+    case LAZY_LOGIC: return 0;
+    default: return cpu->eflags & FLAG_CF; /* NONE, INC, DEC: CF is in eflags */
+    }
+}
+
 static inline bool flag_cf(struct cpu *cpu)
 {
-    return flags_get(cpu) & FLAG_CF;
+    return flags_cf(cpu) != 0;
 }
 
 /* Parity flag of the low byte of v: set when it has an even number of ones. */
@@ -52,14 +75,5 @@ uint32_t flags_szp(uint32_t res, int size);
 
 /* Evaluates condition code cc (0-15, the Jcc/SETcc/CMOVcc encoding). */
 bool cond_true(struct cpu *cpu, int cc);
-
-static inline uint32_t size_mask(int size)
-{
-    return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
-}
-static inline uint32_t sign_bit(int size)
-{
-    return 1u << (8 * size - 1);
-}
 
 #endif

@@ -84,7 +84,8 @@ static inline void reg_write(struct cpu *cpu, int r, uint32_t v, int size)
 /* The r/m operand, register or memory, at the instruction's operand size. */
 static inline uint32_t rm_read(struct cpu *cpu, const struct insn *i)
 {
-    if (i->flags & INSN_MEM) return mem_read(cpu, i->seg, insn_ea(cpu, i), i->osize);
+    if (i->flags & INSN_MEM)
+        return mem_read(cpu, i->seg, insn_ea(cpu, i), i->osize);
     return reg_read(cpu, i->rm, i->osize);
 }
 
@@ -98,7 +99,8 @@ static inline void rm_write(struct cpu *cpu, const struct insn *i, uint32_t v)
 
 static inline uint32_t rm_read_size(struct cpu *cpu, const struct insn *i, int size)
 {
-    if (i->flags & INSN_MEM) return mem_read(cpu, i->seg, insn_ea(cpu, i), size);
+    if (i->flags & INSN_MEM)
+        return mem_read(cpu, i->seg, insn_ea(cpu, i), size);
     return reg_read(cpu, i->rm, size);
 }
 

@@ -48,7 +48,8 @@ uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access
     uint32_t tag = access == ACC_READ    ? e->read_tag
                    : access == ACC_WRITE ? e->write_tag
                                          : e->exec_tag;
-    if ((tag & ~TLB_SLOW) == page) return e->phys_page | (linear & (PAGE_SIZE - 1));
+    if ((tag & ~TLB_SLOW) == page)
+        return e->phys_page | (linear & (PAGE_SIZE - 1));
 
     if (!(cpu->cr[0] & CR0_PG)) {
         /* Paging is off: linear is physical, through the A20 gate. */
@@ -110,12 +111,14 @@ static void split_pages(struct cpu *cpu, uint32_t linear, int size, enum access_
     paddr[0] = mmu_translate(cpu, linear, access, kind);
     paddr[1] = mmu_translate(cpu, (linear | (PAGE_SIZE - 1)) + 1, access, kind);
     *first_len = (int)(PAGE_SIZE - (linear & (PAGE_SIZE - 1)));
-    if (*first_len > size) *first_len = size;
+    if (*first_len > size)
+        *first_len = size;
 }
 
 uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
 {
-    if (cpu->dr_data_bp) debug_check_data(cpu, linear, size, false);
+    if (cpu->dr_data_bp)
+        debug_check_data(cpu, linear, size, false);
     if (!page_fits(linear, size)) {
         uint64_t paddr[2];
         int n;
@@ -129,13 +132,15 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind
     }
     uint64_t paddr = mmu_translate(cpu, linear, ACC_READ, kind);
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
-    if (e->read_tag == (linear & PAGE_MASK)) return load_host(e->addend + linear, size);
+    if (e->read_tag == (linear & PAGE_MASK))
+        return load_host(e->addend + linear, size);
     return (uint32_t)phys_read(cpu->phys, paddr, size);
 }
 
 void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, enum tlb_kind kind)
 {
-    if (cpu->dr_data_bp) debug_check_data(cpu, linear, size, true);
+    if (cpu->dr_data_bp)
+        debug_check_data(cpu, linear, size, true);
     if (!page_fits(linear, size)) {
         uint64_t paddr[2];
         int n;
@@ -180,7 +185,8 @@ void mem_probe_write_slow(struct cpu *cpu, uint32_t linear, int size)
 void mem_probe_write_kind(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
 {
     mmu_translate(cpu, linear, ACC_WRITE, kind);
-    if (!page_fits(linear, size)) mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
+    if (!page_fits(linear, size))
+        mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
 }
 
 bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len)
@@ -193,7 +199,8 @@ bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len)
         if (cpu->cr[0] & CR0_PG) {
             struct walk_result res;
             struct page_fault pf;
-            if (!page_walk_peek(cpu->phys, &ctx, a, &res, &pf)) return false;
+            if (!page_walk_peek(cpu->phys, &ctx, a, &res, &pf))
+                return false;
             paddr = res.paddr;
         }
         out[i] = (uint8_t)phys_read(cpu->phys, paddr & ~((uint64_t)(~cpu->a20_mask)), 1);

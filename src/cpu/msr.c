@@ -28,14 +28,16 @@ void msr_reset(struct cpu *cpu)
 uint64_t cpu_tsc(const struct cpu *cpu)
 {
     uint64_t done = 0;
-    if (cpu->cur_block && cpu->cur_insn) done = (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
+    if (cpu->cur_block && cpu->cur_insn)
+        done = (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
     return cpu->icount + done + cpu->tsc_offset;
 }
 
 /* The fixed-range MTRRs: 250, 258, 259, 268..26F map to mtrr_fixed[0..10]. */
 static uint64_t *fixed_mtrr(struct cpu *cpu, uint32_t index)
 {
-    if (index == MSR_MTRR_FIX64K) return &cpu->msr.mtrr_fixed[0];
+    if (index == MSR_MTRR_FIX64K)
+        return &cpu->msr.mtrr_fixed[0];
     if (index == MSR_MTRR_FIX16K_0 || index == MSR_MTRR_FIX16K_1)
         return &cpu->msr.mtrr_fixed[1 + index - MSR_MTRR_FIX16K_0];
     if (index >= MSR_MTRR_FIX4K_0 && index < MSR_MTRR_FIX4K_0 + 8)
@@ -68,7 +70,8 @@ bool msr_read(struct cpu *cpu, uint32_t index, uint64_t *value)
     default: break;
     }
     uint64_t *p = plain_msr(cpu, index);
-    if (!p) return false;
+    if (!p)
+        return false;
     *value = *p;
     return true;
 }
@@ -82,7 +85,8 @@ bool msr_write(struct cpu *cpu, uint32_t index, uint64_t value)
         cpu->tsc_offset += value - cpu_tsc(cpu);
         return true;
     case MSR_APIC_BASE:
-        if (value & ~APIC_BASE_MASK) return false;
+        if (value & ~APIC_BASE_MASK)
+            return false;
         cpu->msr.apic_base = value;
         return true;
     case MSR_SYSENTER_CS: cpu->msr.sysenter_cs = (uint32_t)value; return true;
@@ -91,13 +95,15 @@ bool msr_write(struct cpu *cpu, uint32_t index, uint64_t value)
     case MSR_BIOS_SIGN_ID: cpu->msr.bios_sign = value; return true;
     case MSR_MTRR_DEF_TYPE:
         /* Type in 7:0, FE (10), E (11); the rest is reserved. */
-        if (value & ~0xcffull) return false;
+        if (value & ~0xcffull)
+            return false;
         cpu->msr.mtrr_def_type = value;
         return true;
     default: break;
     }
     uint64_t *p = plain_msr(cpu, index);
-    if (!p) return false;
+    if (!p)
+        return false;
     /* Variable ranges: bits above MAXPHYADDR (36) are reserved. */
     if (index >= MSR_MTRR_PHYSBASE0 && index < MSR_MTRR_PHYSBASE0 + 16 && (value >> 36))
         return false;

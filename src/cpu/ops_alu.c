@@ -54,7 +54,8 @@ static void alu_rm_reg(struct cpu *cpu, const struct insn *i)
         }
     } else {
         uint32_t r = alu(cpu, i->cc, i->osize, reg_read(cpu, i->rm, i->osize), b);
-        if (writes_back(i->cc)) reg_write(cpu, i->rm, r, i->osize);
+        if (writes_back(i->cc))
+            reg_write(cpu, i->rm, r, i->osize);
     }
 }
 
@@ -62,7 +63,8 @@ static void alu_rm_reg(struct cpu *cpu, const struct insn *i)
 static void alu_reg_rm(struct cpu *cpu, const struct insn *i)
 {
     uint32_t r = alu(cpu, i->cc, i->osize, reg_read(cpu, i->reg, i->osize), rm_read(cpu, i));
-    if (writes_back(i->cc)) reg_write(cpu, i->reg, r, i->osize);
+    if (writes_back(i->cc))
+        reg_write(cpu, i->reg, r, i->osize);
 }
 
 /* rm = rm op imm */
@@ -79,7 +81,8 @@ static void alu_rm_imm(struct cpu *cpu, const struct insn *i)
         }
     } else {
         uint32_t r = alu(cpu, i->cc, i->osize, reg_read(cpu, i->rm, i->osize), i->imm);
-        if (writes_back(i->cc)) reg_write(cpu, i->rm, r, i->osize);
+        if (writes_back(i->cc))
+            reg_write(cpu, i->rm, r, i->osize);
     }
 }
 
@@ -124,6 +127,56 @@ static void cmp_r32_imm(struct cpu *cpu, const struct insn *i)
     flags_lazy(cpu, LAZY_SUB, 4, a, i->imm, a - i->imm);
 }
 
+static void logic_r32(struct cpu *cpu, const struct insn *i, uint32_t a, uint32_t b, uint32_t r,
+                      bool store)
+{
+    flags_lazy(cpu, LAZY_LOGIC, 4, a, b, r);
+    if (store)
+        cpu->reg[i->rm] = r;
+}
+
+static void and_r32_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm], b = cpu->reg[i->reg];
+    logic_r32(cpu, i, a, b, a & b, true);
+}
+
+static void or_r32_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm], b = cpu->reg[i->reg];
+    logic_r32(cpu, i, a, b, a | b, true);
+}
+
+static void xor_r32_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm], b = cpu->reg[i->reg];
+    logic_r32(cpu, i, a, b, a ^ b, true);
+}
+
+static void test_r32_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm], b = cpu->reg[i->reg];
+    logic_r32(cpu, i, a, b, a & b, false);
+}
+
+static void and_r32_imm(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm];
+    logic_r32(cpu, i, a, i->imm, a & i->imm, true);
+}
+
+/* The specialised 32-bit register forms, by enum alu_op (NULL: use the generic one). */
+static const insn_fn r32_r32_forms[] = {
+    [ALU_ADD] = add_r32_r32,   [ALU_OR] = or_r32_r32,   [ALU_AND] = and_r32_r32,
+    [ALU_SUB] = sub_r32_r32,   [ALU_XOR] = xor_r32_r32, [ALU_CMP] = cmp_r32_r32,
+    [ALU_TEST] = test_r32_r32,
+};
+
+static const insn_fn r32_imm_forms[] = {
+    [ALU_ADD] = add_r32_imm, [ALU_AND] = and_r32_imm, [ALU_SUB] = sub_r32_imm,
+    [ALU_CMP] = cmp_r32_imm, [ALU_TEST] = NULL,
+};
+
 static int alu_op_of(ZydisMnemonic m)
 {
     switch (m) {
@@ -146,32 +199,26 @@ static bool select_alu(struct insn *i, struct decoded *d)
     i->cc = (uint8_t)op;
     bool reg32 = i->osize == 4 && dst->type == ZYDIS_OPERAND_TYPE_REGISTER;
     if (src->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
-        if (!decode_rm_operand(i, dst)) return false;
+        if (!decode_rm_operand(i, dst))
+            return false;
         i->imm = decode_imm(src) & size_mask(i->osize);
-        i->fn = alu_rm_imm;
-        if (reg32 && op == ALU_ADD)
-            i->fn = add_r32_imm;
-        else if (reg32 && op == ALU_SUB)
-            i->fn = sub_r32_imm;
-        else if (reg32 && op == ALU_CMP)
-            i->fn = cmp_r32_imm;
+        i->fn = reg32 && r32_imm_forms[op] ? r32_imm_forms[op] : alu_rm_imm;
         return true;
     }
     if (src->type == ZYDIS_OPERAND_TYPE_REGISTER) {
         int r = decode_gpr(src->reg.value);
-        if (r < 0 || !decode_rm_operand(i, dst)) return false;
+        if (r < 0 || !decode_rm_operand(i, dst))
+            return false;
         i->reg = (uint8_t)r;
-        i->fn = alu_rm_reg;
-        if (reg32 && op == ALU_ADD)
-            i->fn = add_r32_r32;
-        else if (reg32 && op == ALU_SUB)
-            i->fn = sub_r32_r32;
-        else if (reg32 && op == ALU_CMP)
-            i->fn = cmp_r32_r32;
+        i->fn =
+            reg32 && op < (int)(sizeof r32_r32_forms / sizeof r32_r32_forms[0]) && r32_r32_forms[op]
+                ? r32_r32_forms[op]
+                : alu_rm_reg;
         return true;
     }
     int r = decode_gpr(dst->reg.value);
-    if (r < 0 || !decode_rm_operand(i, src)) return false;
+    if (r < 0 || !decode_rm_operand(i, src))
+        return false;
     i->reg = (uint8_t)r;
     i->fn = alu_reg_rm;
     return true;
@@ -181,8 +228,9 @@ static bool select_alu(struct insn *i, struct decoded *d)
 static void inc(struct cpu *cpu, const struct insn *i)
 {
     uint32_t a = rm_read(cpu, i), r = (a + 1) & size_mask(i->osize);
-    if (i->flags & INSN_MEM) mem_probe_write(cpu, i->seg, insn_ea(cpu, i), i->osize);
-    flags_get(cpu);
+    if (i->flags & INSN_MEM)
+        mem_probe_write(cpu, i->seg, insn_ea(cpu, i), i->osize);
+    cpu->eflags = (cpu->eflags & ~FLAG_CF) | flags_cf(cpu);
     flags_lazy(cpu, LAZY_INC, i->osize, a, 1, r);
     rm_write(cpu, i, r);
 }
@@ -190,16 +238,34 @@ static void inc(struct cpu *cpu, const struct insn *i)
 static void dec(struct cpu *cpu, const struct insn *i)
 {
     uint32_t a = rm_read(cpu, i), r = (a - 1) & size_mask(i->osize);
-    if (i->flags & INSN_MEM) mem_probe_write(cpu, i->seg, insn_ea(cpu, i), i->osize);
-    flags_get(cpu);
+    if (i->flags & INSN_MEM)
+        mem_probe_write(cpu, i->seg, insn_ea(cpu, i), i->osize);
+    cpu->eflags = (cpu->eflags & ~FLAG_CF) | flags_cf(cpu);
     flags_lazy(cpu, LAZY_DEC, i->osize, a, 1, r);
     rm_write(cpu, i, r);
+}
+
+static void inc_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm];
+    cpu->eflags = (cpu->eflags & ~FLAG_CF) | flags_cf(cpu);
+    flags_lazy(cpu, LAZY_INC, 4, a, 1, a + 1);
+    cpu->reg[i->rm] = a + 1;
+}
+
+static void dec_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a = cpu->reg[i->rm];
+    cpu->eflags = (cpu->eflags & ~FLAG_CF) | flags_cf(cpu);
+    flags_lazy(cpu, LAZY_DEC, 4, a, 1, a - 1);
+    cpu->reg[i->rm] = a - 1;
 }
 
 static void neg(struct cpu *cpu, const struct insn *i)
 {
     uint32_t a = rm_read(cpu, i), r = (0 - a) & size_mask(i->osize);
-    if (i->flags & INSN_MEM) mem_probe_write(cpu, i->seg, insn_ea(cpu, i), i->osize);
+    if (i->flags & INSN_MEM)
+        mem_probe_write(cpu, i->seg, insn_ea(cpu, i), i->osize);
     flags_lazy(cpu, LAZY_SUB, i->osize, 0, a, r);
     rm_write(cpu, i, r);
 }
@@ -211,10 +277,12 @@ static void not(struct cpu * cpu, const struct insn *i)
 
 static bool select_unary(struct insn *i, struct decoded *d)
 {
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
+    bool reg32 = i->osize == 4 && !(i->flags & INSN_MEM);
     switch (d->z.mnemonic) {
-    case ZYDIS_MNEMONIC_INC: i->fn = inc; break;
-    case ZYDIS_MNEMONIC_DEC: i->fn = dec; break;
+    case ZYDIS_MNEMONIC_INC: i->fn = reg32 ? inc_r32 : inc; break;
+    case ZYDIS_MNEMONIC_DEC: i->fn = reg32 ? dec_r32 : dec; break;
     case ZYDIS_MNEMONIC_NEG: i->fn = neg; break;
     default: i->fn = not ; break;
     }

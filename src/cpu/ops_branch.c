@@ -9,8 +9,10 @@
 
 void branch_to(struct cpu *cpu, const struct insn *i, uint32_t target)
 {
-    if (i->osize == 2) target &= 0xffff;
-    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 2)
+        target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu->eip = target;
 }
 
@@ -33,6 +35,32 @@ static void jcc(struct cpu *cpu, const struct insn *i)
         cpu->eip = next_eip(cpu, i);
 }
 
+/* JZ/JNZ, the commonest branches: ZF straight from the lazy result. */
+static bool zero_flag(const struct cpu *cpu)
+{
+    if (cpu->lazy.op != LAZY_NONE)
+        return (cpu->lazy.res & size_mask(cpu->lazy.size)) == 0;
+    return cpu->eflags & FLAG_ZF;
+}
+
+static void jz(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t next = next_eip(cpu, i);
+    if (zero_flag(cpu))
+        branch_to(cpu, i, next + i->imm);
+    else
+        cpu->eip = next;
+}
+
+static void jnz(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t next = next_eip(cpu, i);
+    if (!zero_flag(cpu))
+        branch_to(cpu, i, next + i->imm);
+    else
+        cpu->eip = next;
+}
+
 static void jmp_rm(struct cpu *cpu, const struct insn *i)
 {
     branch_to(cpu, i, rm_read(cpu, i));
@@ -42,8 +70,10 @@ static void call_rel(struct cpu *cpu, const struct insn *i)
 {
     uint32_t ret = next_eip(cpu, i);
     uint32_t target = ret + i->imm;
-    if (i->osize == 2) target &= 0xffff;
-    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 2)
+        target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     push(cpu, i, ret, i->osize);
     cpu->eip = target;
 }
@@ -51,8 +81,10 @@ static void call_rel(struct cpu *cpu, const struct insn *i)
 static void call_rm(struct cpu *cpu, const struct insn *i)
 {
     uint32_t target = rm_read(cpu, i);
-    if (i->osize == 2) target &= 0xffff;
-    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 2)
+        target &= 0xffff;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     push(cpu, i, next_eip(cpu, i), i->osize);
     cpu->eip = target;
 }
@@ -60,7 +92,8 @@ static void call_rm(struct cpu *cpu, const struct insn *i)
 static void ret_near(struct cpu *cpu, const struct insn *i)
 {
     uint32_t target = stack_peek(cpu, i, 0, i->osize);
-    if (target > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     stack_ptr_set(cpu, i, stack_ptr(cpu, i) + i->osize + i->imm);
     cpu->eip = target;
 }
@@ -77,9 +110,11 @@ static void far_jump(struct cpu *cpu, const struct insn *i, uint16_t sel, uint32
         far_jump_protected(cpu, i, sel, off);
         return;
     }
-    if (i->osize == 2) off &= 0xffff;
+    if (i->osize == 2)
+        off &= 0xffff;
     /* The limit checked is the one CS will have: in real mode, the current one. */
-    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (off > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu_load_seg_real(cpu, SEG_CS, sel);
     cpu->eip = off;
 }
@@ -90,8 +125,10 @@ static void far_call(struct cpu *cpu, const struct insn *i, uint16_t sel, uint32
         far_call_protected(cpu, i, sel, off);
         return;
     }
-    if (i->osize == 2) off &= 0xffff;
-    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 2)
+        off &= 0xffff;
+    if (off > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t sp = stack_ptr(cpu, i);
     uint32_t m = stack_mask(i);
     mem_probe_write(cpu, SEG_SS, (sp - 2 * i->osize) & m, i->osize);
@@ -145,7 +182,8 @@ static void ret_far(struct cpu *cpu, const struct insn *i)
     }
     uint32_t off = stack_peek(cpu, i, 0, i->osize);
     uint16_t sel = (uint16_t)stack_peek(cpu, i, i->osize, 2);
-    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (off > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 2 * i->osize + i->imm);
     cpu_load_seg_real(cpu, SEG_CS, sel);
     cpu->eip = off;
@@ -161,8 +199,10 @@ static void iret(struct cpu *cpu, const struct insn *i)
     uint32_t off = stack_peek(cpu, i, 0, i->osize);
     uint16_t sel = (uint16_t)stack_peek(cpu, i, i->osize, 2);
     uint32_t flags = stack_peek(cpu, i, 2 * i->osize, i->osize);
-    if (i->osize == 2) off &= 0xffff;
-    if (off > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 2)
+        off &= 0xffff;
+    if (off > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 3 * i->osize);
     uint32_t old = flags_get(cpu);
     if (i->osize == 4)
@@ -207,7 +247,8 @@ static void int_n(struct cpu *cpu, const struct insn *i)
     if (!i->cc && (cpu->eflags & FLAG_VM)) {
         /* With CR4.VME the TSS redirection bitmap decides (vme.c). */
         if (cpu->cr[4] & CR4_VME) {
-            if (vme_int(cpu, i, (int)i->imm)) return;
+            if (vme_int(cpu, i, (int)i->imm))
+                return;
         } else if (((cpu->eflags & FLAG_IOPL) >> 12) < 3) {
             cpu_raise(cpu, EXC_GP, 0);
         }
@@ -218,7 +259,8 @@ static void int_n(struct cpu *cpu, const struct insn *i)
 /* INTO is a software interrupt for the gate DPL check, like INT3. */
 static void into(struct cpu *cpu, const struct insn *i)
 {
-    if (flags_get(cpu) & FLAG_OF) cpu_raise_trap(cpu, EXC_OF, EVENT_SOFTWARE);
+    if (flags_get(cpu) & FLAG_OF)
+        cpu_raise_trap(cpu, EXC_OF, EVENT_SOFTWARE);
     cpu->eip = next_eip(cpu, i);
 }
 
@@ -242,13 +284,15 @@ static void bound(struct cpu *cpu, const struct insn *i)
         hi = (int32_t)mem_read(cpu, i->seg, upper_ea, 4);
         idx = (int32_t)cpu->reg[i->reg];
     }
-    if (idx < lo || idx > hi) cpu_raise(cpu, EXC_BR, NO_ERROR_CODE);
+    if (idx < lo || idx > hi)
+        cpu_raise(cpu, EXC_BR, NO_ERROR_CODE);
 }
 
 static bool select_bound(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY) return false;
+    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return false;
     decode_mem_operand(i, &d->ops[1]);
     i->reg = (uint8_t)r;
     i->fn = bound;
@@ -264,7 +308,8 @@ static int jcc_code(ZydisMnemonic m)
         ZYDIS_MNEMONIC_JL, ZYDIS_MNEMONIC_JNL, ZYDIS_MNEMONIC_JLE, ZYDIS_MNEMONIC_JNLE,
     };
     for (int k = 0; k < 16; k++)
-        if (order[k] == m) return k;
+        if (order[k] == m)
+            return k;
     return -1;
 }
 
@@ -281,12 +326,11 @@ static bool select_branch(struct insn *i, struct decoded *d)
         int cc = jcc_code(m);
         if (cc >= 0) {
             i->cc = (uint8_t)cc;
-            i->fn = jcc;
+            i->fn = cc == 4 ? jz : cc == 5 ? jnz : jcc;
         } else if (m == ZYDIS_MNEMONIC_JMP) {
             i->fn = jmp_rel;
         } else if (m == ZYDIS_MNEMONIC_CALL) {
             i->fn = call_rel;
-            d->direct_exit = false;
         } else if (m == ZYDIS_MNEMONIC_JCXZ || m == ZYDIS_MNEMONIC_JECXZ) {
             i->fn = jcxz;
         } else {
@@ -301,7 +345,8 @@ static bool select_branch(struct insn *i, struct decoded *d)
         i->fn = m == ZYDIS_MNEMONIC_JMP ? jmp_far_ptr : call_far_ptr;
         return true;
     }
-    if (!decode_rm_operand(i, op)) return false;
+    if (!decode_rm_operand(i, op))
+        return false;
     if (far) {
         i->fn = m == ZYDIS_MNEMONIC_JMP ? jmp_far_mem : call_far_mem;
         return true;

@@ -10,7 +10,8 @@ static void nop(struct cpu *cpu, const struct insn *i) {}
 
 static void hlt(struct cpu *cpu, const struct insn *i)
 {
-    if (cpu->cpl != 0) cpu_raise(cpu, EXC_GP, 0);
+    if (cpu->cpl != 0)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t next = insn_next_eip(cpu, i);
     cpu->eip = (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) ? next : next & 0xffff;
     cpu->halted = true;
@@ -47,7 +48,8 @@ static void std_(struct cpu *cpu, const struct insn *i)
 static void check_iopl(struct cpu *cpu)
 {
     uint32_t iopl = (cpu->eflags & FLAG_IOPL) >> 12;
-    if ((cpu->cr[0] & CR0_PE) && cpu->cpl > iopl) cpu_raise(cpu, EXC_GP, 0);
+    if ((cpu->cr[0] & CR0_PE) && cpu->cpl > iopl)
+        cpu_raise(cpu, EXC_GP, 0);
 }
 
 static void cli(struct cpu *cpu, const struct insn *i)
@@ -106,7 +108,8 @@ static void cpuid(struct cpu *cpu, const struct insn *i)
  * the instructions of this block retired so far, so it is exact mid-block. */
 static void rdtsc(struct cpu *cpu, const struct insn *i)
 {
-    if ((cpu->cr[4] & CR4_TSD) && cpu->cpl != 0 && (cpu->cr[0] & CR0_PE)) cpu_raise(cpu, EXC_GP, 0);
+    if ((cpu->cr[4] & CR4_TSD) && cpu->cpl != 0 && (cpu->cr[0] & CR0_PE))
+        cpu_raise(cpu, EXC_GP, 0);
     uint64_t done = (uint64_t)(i - cpu->cur_block->insns);
     uint64_t tsc = cpu->icount + done + cpu->tsc_offset;
     cpu->reg[REG_EAX] = (uint32_t)tsc;

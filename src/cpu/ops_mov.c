@@ -60,7 +60,8 @@ static bool select_mov(struct insn *i, struct decoded *d)
         return true;
     }
     if (ssrc >= 0) {
-        if (!decode_rm_operand(i, dst)) return false;
+        if (!decode_rm_operand(i, dst))
+            return false;
         i->reg = (uint8_t)ssrc;
         i->fn = mov_rm_sreg;
         return true;
@@ -69,20 +70,23 @@ static bool select_mov(struct insn *i, struct decoded *d)
         (src->type == ZYDIS_OPERAND_TYPE_REGISTER && decode_gpr(src->reg.value) < 0))
         return select_mov_crdr(i, d); /* control/debug registers: ops_system */
     if (src->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
-        if (!decode_rm_operand(i, dst)) return false;
+        if (!decode_rm_operand(i, dst))
+            return false;
         i->imm = decode_imm(src) & size_mask(i->osize);
         i->fn = (i->osize == 4 && !(i->flags & INSN_MEM)) ? mov_reg32_imm : mov_rm_imm;
         return true;
     }
     if (src->type == ZYDIS_OPERAND_TYPE_REGISTER) {
         int r = decode_gpr(src->reg.value);
-        if (r < 0 || !decode_rm_operand(i, dst)) return false;
+        if (r < 0 || !decode_rm_operand(i, dst))
+            return false;
         i->reg = (uint8_t)r;
         i->fn = (i->osize == 4 && !(i->flags & INSN_MEM)) ? mov_reg32_reg32 : mov_rm_reg;
         return true;
     }
     int r = decode_gpr(dst->reg.value);
-    if (r < 0 || !decode_rm_operand(i, src)) return false;
+    if (r < 0 || !decode_rm_operand(i, src))
+        return false;
     i->reg = (uint8_t)r;
     i->fn = mov_reg_rm;
     return true;
@@ -104,7 +108,8 @@ static void movsx(struct cpu *cpu, const struct insn *i)
 static bool select_movx(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[1])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[1]))
+        return false;
     i->reg = (uint8_t)r;
     i->cc = (uint8_t)(d->ops[1].size / 8);
     i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_MOVZX ? movzx : movsx;
@@ -119,7 +124,8 @@ static void lea(struct cpu *cpu, const struct insn *i)
 static bool select_lea(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY) return false;
+    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return false;
     decode_mem_operand(i, &d->ops[1]);
     i->reg = (uint8_t)r;
     i->fn = lea;
@@ -144,7 +150,8 @@ static bool select_xchg(struct insn *i, struct decoded *d)
         b = t;
     }
     int r = decode_gpr(b->reg.value);
-    if (r < 0 || !decode_rm_operand(i, a)) return false;
+    if (r < 0 || !decode_rm_operand(i, a))
+        return false;
     i->reg = (uint8_t)r;
     i->fn = xchg;
     return true;
@@ -159,13 +166,15 @@ static void load_far_pointer(struct cpu *cpu, const struct insn *i)
     uint16_t sel = (uint16_t)mem_read(cpu, i->seg, sel_ea, 2);
     load_segment(cpu, i->cc, sel);
     reg_write(cpu, i->reg, off, i->osize);
-    if (i->cc == SEG_SS) cpu->inhibit_irq = true;
+    if (i->cc == SEG_SS)
+        cpu->inhibit_irq = true;
 }
 
 static bool select_lxs(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY) return false;
+    if (r < 0 || d->ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return false;
     decode_mem_operand(i, &d->ops[1]);
     i->reg = (uint8_t)r;
     switch (d->z.mnemonic) {
@@ -183,7 +192,8 @@ static bool select_lxs(struct insn *i, struct decoded *d)
 static void xlat(struct cpu *cpu, const struct insn *i)
 {
     uint32_t ea = cpu->reg[REG_EBX] + (cpu->reg[REG_EAX] & 0xff);
-    if (!(i->flags & INSN_ADDR32)) ea &= 0xffff;
+    if (!(i->flags & INSN_ADDR32))
+        ea &= 0xffff;
     reg_write(cpu, REG_EAX, mem_read(cpu, i->seg, ea, 1), 1);
 }
 

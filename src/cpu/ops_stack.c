@@ -60,7 +60,8 @@ static void pop_sreg(struct cpu *cpu, const struct insn *i)
     uint16_t sel = (uint16_t)mem_read(cpu, SEG_SS, sp, 2);
     load_segment(cpu, i->reg, sel);
     stack_ptr_set(cpu, i, sp + i->osize);
-    if (i->reg == SEG_SS) cpu->inhibit_irq = true;
+    if (i->reg == SEG_SS)
+        cpu->inhibit_irq = true;
 }
 
 static bool select_push_pop(struct insn *i, struct decoded *d)
@@ -75,14 +76,17 @@ static bool select_push_pop(struct insn *i, struct decoded *d)
     if (op->type == ZYDIS_OPERAND_TYPE_REGISTER) {
         int s = decode_sreg(op->reg.value);
         if (s >= 0) {
-            if (!is_push && s == SEG_CS) return false;
+            if (!is_push && s == SEG_CS)
+                return false;
             i->reg = (uint8_t)s;
             i->fn = is_push ? push_sreg : pop_sreg;
-            if (!is_push) d->ends_block = true;
+            if (!is_push)
+                d->ends_block = true;
             return true;
         }
     }
-    if (!decode_rm_operand(i, op)) return false;
+    if (!decode_rm_operand(i, op))
+        return false;
     if (i->osize == 4 && !(i->flags & INSN_MEM))
         i->fn = is_push ? push_reg32 : pop_reg32;
     else
@@ -115,7 +119,8 @@ static void popa(struct cpu *cpu, const struct insn *i)
         v[k] = mem_read(cpu, SEG_SS, (sp + (uint32_t)(k * size)) & m, size);
     for (int k = 0; k < 8; k++) {
         int r = REG_EDI - k;
-        if (r != REG_ESP) reg_write(cpu, r, v[k], size);
+        if (r != REG_ESP)
+            reg_write(cpu, r, v[k], size);
     }
     stack_ptr_set(cpu, i, sp + 8 * (uint32_t)size);
 }
@@ -147,15 +152,19 @@ static void popf(struct cpu *cpu, const struct insn *i)
         return;
     }
     uint32_t iopl = (cpu->eflags & FLAG_IOPL) >> 12;
-    if ((cpu->eflags & FLAG_VM) && iopl < 3) cpu_raise(cpu, EXC_GP, 0);
+    if ((cpu->eflags & FLAG_VM) && iopl < 3)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t v = stack_peek(cpu, i, 0, i->osize);
     /* What POPF may change (Intel SDM Vol. 2, POPF): IOPL only at CPL 0, IF only
      * when CPL <= IOPL; VM, RF, VIP, VIF never. */
     uint32_t mask = FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_NT | FLAG_AC | FLAG_ID;
     bool v86 = cpu->eflags & FLAG_VM;
-    if (cpu->cpl == 0 && !v86) mask |= FLAG_IOPL;
-    if (cpu->cpl <= iopl || v86) mask |= FLAG_IF;
-    if (i->osize == 2) mask &= 0xffff;
+    if (cpu->cpl == 0 && !v86)
+        mask |= FLAG_IOPL;
+    if (cpu->cpl <= iopl || v86)
+        mask |= FLAG_IF;
+    if (i->osize == 2)
+        mask &= 0xffff;
     uint32_t f = flags_get(cpu);
     cpu_set_eflags(cpu, (f & ~mask) | (v & mask));
     stack_ptr_set(cpu, i, stack_ptr(cpu, i) + i->osize);
@@ -200,7 +209,8 @@ static void enter(struct cpu *cpu, const struct insn *i)
     }
     sp = (sp - i->imm) & m;
     /* The final stack pointer must be writable too (#SS otherwise). */
-    if (i->imm) mem_probe_write(cpu, SEG_SS, sp, 1);
+    if (i->imm)
+        mem_probe_write(cpu, SEG_SS, sp, 1);
     reg_write(cpu, REG_EBP, frame, size);
     stack_ptr_set(cpu, i, sp);
 }

@@ -17,13 +17,15 @@ static bool protected_mode(const struct cpu *cpu)
  * CPL 3). */
 static void require_cpl0(struct cpu *cpu)
 {
-    if (cpu->cpl != 0) cpu_raise(cpu, EXC_GP, 0);
+    if (cpu->cpl != 0)
+        cpu_raise(cpu, EXC_GP, 0);
 }
 
 /* Instructions that exist only in protected mode: #UD in real and V86 mode. */
 static void require_protected(struct cpu *cpu)
 {
-    if (!protected_mode(cpu)) cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
+    if (!protected_mode(cpu))
+        cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
 }
 
 static void set_zf(struct cpu *cpu, bool on)
@@ -54,7 +56,8 @@ static void mov_to_cr(struct cpu *cpu, const struct insn *i)
     case 2: cpu->cr[2] = v; break;
     case 3: cpu_set_cr3(cpu, v); break;
     default:
-        if (v & ~CR4_VALID) cpu_raise(cpu, EXC_GP, 0);
+        if (v & ~CR4_VALID)
+            cpu_raise(cpu, EXC_GP, 0);
         cpu_set_cr4(cpu, v);
         break;
     }
@@ -70,7 +73,8 @@ static void mov_from_cr(struct cpu *cpu, const struct insn *i)
 static int dr_index(struct cpu *cpu, int n)
 {
     if (n == 4 || n == 5) {
-        if (cpu->cr[4] & CR4_DE) cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
+        if (cpu->cr[4] & CR4_DE)
+            cpu_raise(cpu, EXC_UD, NO_ERROR_CODE);
         return n + 2;
     }
     return n;
@@ -99,7 +103,8 @@ static void mov_to_dr(struct cpu *cpu, const struct insn *i)
         cpu->dr[7] = debug_dr7_value(v);
     else
         cpu->dr[n] = v;
-    if (n != 6) debug_update(cpu);
+    if (n != 6)
+        debug_update(cpu);
 }
 
 static void mov_from_dr(struct cpu *cpu, const struct insn *i)
@@ -114,23 +119,27 @@ bool select_mov_crdr(struct insn *i, struct decoded *d)
     bool to = dst->type == ZYDIS_OPERAND_TYPE_REGISTER && decode_gpr(dst->reg.value) < 0;
     ZydisRegister special = to ? dst->reg.value : src->reg.value;
     int gpr = decode_gpr(to ? src->reg.value : dst->reg.value);
-    if (gpr < 0) return false;
+    if (gpr < 0)
+        return false;
     int n = ZydisRegisterGetId(special);
     i->rm = (uint8_t)gpr;
     i->reg = (uint8_t)n;
     switch (ZydisRegisterGetClass(special)) {
     case ZYDIS_REGCLASS_CONTROL:
-        if (n == 1 || n > 4) return false;
+        if (n == 1 || n > 4)
+            return false;
         i->fn = to ? mov_to_cr : mov_from_cr;
         break;
     case ZYDIS_REGCLASS_DEBUG:
-        if (n > 7) return false;
+        if (n > 7)
+            return false;
         i->fn = to ? mov_to_dr : mov_from_dr;
         break;
     default: return false;
     }
     /* Writes may change paging, mode or breakpoints for what follows. */
-    if (to) d->ends_block = true;
+    if (to)
+        d->ends_block = true;
     return true;
 }
 
@@ -142,7 +151,8 @@ static void lgdt_lidt(struct cpu *cpu, const struct insn *i)
     uint32_t ea = insn_ea(cpu, i);
     uint32_t limit = mem_read(cpu, i->seg, ea, 2);
     uint32_t base = mem_read(cpu, i->seg, (ea + 2) & ((i->flags & INSN_ADDR32) ? ~0u : 0xffffu), 4);
-    if (i->osize == 2) base &= 0x00ffffffu; /* 16-bit operand: 24-bit base */
+    if (i->osize == 2)
+        base &= 0x00ffffffu; /* 16-bit operand: 24-bit base */
     if (i->cc) {
         cpu->idtr.base = base;
         cpu->idtr.limit = limit;
@@ -168,7 +178,8 @@ static void sgdt_sidt(struct cpu *cpu, const struct insn *i)
 static bool select_dtr(struct insn *i, struct decoded *d)
 {
     ZydisMnemonic m = d->z.mnemonic;
-    if (d->ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY) return false;
+    if (d->ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return false;
     decode_mem_operand(i, &d->ops[0]);
     i->cc = (m == ZYDIS_MNEMONIC_LIDT || m == ZYDIS_MNEMONIC_SIDT) ? 1 : 0;
     if (m == ZYDIS_MNEMONIC_LGDT || m == ZYDIS_MNEMONIC_LIDT) {
@@ -192,7 +203,8 @@ static void lldt(struct cpu *cpu, const struct insn *i)
     struct descriptor d;
     if ((sel & 4) || !desc_fetch(cpu, sel, &d) || !desc_is_system(&d) || desc_type(&d) != DESC_LDT)
         cpu_raise(cpu, EXC_GP, sel & 0xfffc);
-    if (!desc_present(&d)) cpu_raise(cpu, EXC_NP, sel & 0xfffc);
+    if (!desc_present(&d))
+        cpu_raise(cpu, EXC_NP, sel & 0xfffc);
     seg_load_cache(cpu, SEG_LDTR, sel, &d);
 }
 
@@ -201,12 +213,14 @@ static void ltr(struct cpu *cpu, const struct insn *i)
     require_protected(cpu);
     require_cpl0(cpu);
     uint16_t sel = (uint16_t)rm_read_size(cpu, i, 2);
-    if ((sel & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, 0);
+    if ((sel & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, 0);
     struct descriptor d;
     if ((sel & 4) || !desc_fetch(cpu, sel, &d) || !desc_is_system(&d) ||
         (desc_type(&d) != DESC_TSS16_AVAIL && desc_type(&d) != DESC_TSS32_AVAIL))
         cpu_raise(cpu, EXC_GP, sel & 0xfffc);
-    if (!desc_present(&d)) cpu_raise(cpu, EXC_NP, sel & 0xfffc);
+    if (!desc_present(&d))
+        cpu_raise(cpu, EXC_NP, sel & 0xfffc);
     d.hi |= DESC_TSS_BUSY_BIT;
     desc_write_hi(cpu, sel, d.hi);
     seg_load_cache(cpu, SEG_TR, sel, &d);
@@ -226,7 +240,8 @@ static void sldt_str(struct cpu *cpu, const struct insn *i)
 
 static bool select_sel_op(struct insn *i, struct decoded *d)
 {
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     switch (d->z.mnemonic) {
     case ZYDIS_MNEMONIC_LLDT:
         i->fn = lldt;
@@ -250,8 +265,10 @@ static bool select_sel_op(struct insn *i, struct decoded *d)
 
 static bool visible_descriptor(struct cpu *cpu, uint16_t sel, struct descriptor *d)
 {
-    if ((sel & 0xfffc) == 0 || !desc_fetch(cpu, sel, d)) return false;
-    if (desc_conforming(d)) return true;
+    if ((sel & 0xfffc) == 0 || !desc_fetch(cpu, sel, d))
+        return false;
+    if (desc_conforming(d))
+        return true;
     uint32_t dpl = desc_dpl(d);
     return dpl >= cpu->cpl && dpl >= (sel & 3u);
 }
@@ -269,7 +286,8 @@ static void lar_lsl(struct cpu *cpu, const struct insn *i)
         ok = ((lsl ? lsl_types : lar_types) >> desc_type(&d)) & 1;
     }
     set_zf(cpu, ok);
-    if (!ok) return;
+    if (!ok)
+        return;
     uint32_t v = lsl ? desc_limit(&d) : d.hi & 0x00f0ff00u;
     reg_write(cpu, i->reg, v, i->osize);
 }
@@ -290,7 +308,8 @@ static void verr_verw(struct cpu *cpu, const struct insn *i)
 static bool select_lar(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[0].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[1])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[1]))
+        return false;
     i->reg = (uint8_t)r;
     i->cc = d->z.mnemonic == ZYDIS_MNEMONIC_LSL;
     i->fn = lar_lsl;
@@ -299,7 +318,8 @@ static bool select_lar(struct insn *i, struct decoded *d)
 
 static bool select_ver(struct insn *i, struct decoded *d)
 {
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     i->cc = d->z.mnemonic == ZYDIS_MNEMONIC_VERW;
     i->fn = verr_verw;
     return true;
@@ -325,7 +345,8 @@ static void arpl(struct cpu *cpu, const struct insn *i)
 static bool select_arpl(struct insn *i, struct decoded *d)
 {
     int r = decode_gpr(d->ops[1].reg.value);
-    if (r < 0 || !decode_rm_operand(i, &d->ops[0])) return false;
+    if (r < 0 || !decode_rm_operand(i, &d->ops[0]))
+        return false;
     i->reg = (uint8_t)r;
     i->fn = arpl;
     return true;
@@ -354,7 +375,8 @@ static void smsw(struct cpu *cpu, const struct insn *i)
 
 static bool select_msw(struct insn *i, struct decoded *d)
 {
-    if (!decode_rm_operand(i, &d->ops[0])) return false;
+    if (!decode_rm_operand(i, &d->ops[0]))
+        return false;
     if (d->z.mnemonic == ZYDIS_MNEMONIC_LMSW) {
         i->fn = lmsw;
         d->ends_block = true;
@@ -379,7 +401,8 @@ static void invlpg(struct cpu *cpu, const struct insn *i)
 
 static bool select_invlpg(struct insn *i, struct decoded *d)
 {
-    if (d->ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY) return false;
+    if (d->ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return false;
     decode_mem_operand(i, &d->ops[0]);
     i->fn = invlpg;
     d->ends_block = true; /* the mapping of the code being run may change */
@@ -397,7 +420,8 @@ static void rdmsr(struct cpu *cpu, const struct insn *i)
 {
     require_cpl0(cpu);
     uint64_t v;
-    if (!msr_read(cpu, cpu->reg[REG_ECX], &v)) cpu_raise(cpu, EXC_GP, 0);
+    if (!msr_read(cpu, cpu->reg[REG_ECX], &v))
+        cpu_raise(cpu, EXC_GP, 0);
     cpu->reg[REG_EAX] = (uint32_t)v;
     cpu->reg[REG_EDX] = (uint32_t)(v >> 32);
 }
@@ -406,15 +430,18 @@ static void wrmsr(struct cpu *cpu, const struct insn *i)
 {
     require_cpl0(cpu);
     uint64_t v = (uint64_t)cpu->reg[REG_EDX] << 32 | cpu->reg[REG_EAX];
-    if (!msr_write(cpu, cpu->reg[REG_ECX], v)) cpu_raise(cpu, EXC_GP, 0);
+    if (!msr_write(cpu, cpu->reg[REG_ECX], v))
+        cpu_raise(cpu, EXC_GP, 0);
 }
 
 static void rdpmc(struct cpu *cpu, const struct insn *i)
 {
     /* Allowed at CPL 0 or with CR4.PCE; P6 has two counters (ECX 0-1). bt86 does
      * not model events, so they read 0. */
-    if (!(cpu->cr[4] & CR4_PCE) && cpu->cpl != 0) cpu_raise(cpu, EXC_GP, 0);
-    if (cpu->reg[REG_ECX] > 1) cpu_raise(cpu, EXC_GP, 0);
+    if (!(cpu->cr[4] & CR4_PCE) && cpu->cpl != 0)
+        cpu_raise(cpu, EXC_GP, 0);
+    if (cpu->reg[REG_ECX] > 1)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu->reg[REG_EAX] = cpu->reg[REG_EDX] = 0;
 }
 
@@ -430,7 +457,8 @@ static void load_flat(struct cpu *cpu, int seg, uint16_t sel, bool code, uint32_
 static void sysenter(struct cpu *cpu, const struct insn *i)
 {
     uint16_t cs = (uint16_t)cpu->msr.sysenter_cs;
-    if (!(cpu->cr[0] & CR0_PE) || (cs & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, 0);
+    if (!(cpu->cr[0] & CR0_PE) || (cs & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu->eflags &= ~(FLAG_VM | FLAG_IF | FLAG_RF);
     cpu_set_cpl(cpu, 0);
     load_flat(cpu, SEG_CS, cs & 0xfffc, true, 0);
@@ -442,7 +470,8 @@ static void sysenter(struct cpu *cpu, const struct insn *i)
 static void sysexit(struct cpu *cpu, const struct insn *i)
 {
     uint16_t cs = (uint16_t)cpu->msr.sysenter_cs;
-    if (!protected_mode(cpu) || cpu->cpl != 0 || (cs & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, 0);
+    if (!protected_mode(cpu) || cpu->cpl != 0 || (cs & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu_set_cpl(cpu, 3);
     load_flat(cpu, SEG_CS, (uint16_t)((cs + 16) | 3), true, 3);
     load_flat(cpu, SEG_SS, (uint16_t)((cs + 24) | 3), false, 3);
@@ -471,7 +500,8 @@ static bool select_simple(struct insn *i, struct decoded *d)
         if (simple[k].mnemonic == d->z.mnemonic) {
             i->fn = simple[k].fn;
             d->ends_block = simple[k].ends_block;
-            if (simple[k].sets_eip) i->flags |= INSN_SETS_EIP;
+            if (simple[k].sets_eip)
+                i->flags |= INSN_SETS_EIP;
             return true;
         }
     return false;

@@ -89,8 +89,10 @@ static void switch_through(struct cpu *cpu, uint16_t sel, struct descriptor *d,
 {
     if (desc_type(d) == DESC_TASK_GATE) {
         uint16_t tss = gate_selector(d);
-        if (tss & 4) raise_sel(cpu, EXC_GP, tss, ext);
-        if (!desc_fetch(cpu, tss, d)) raise_sel(cpu, EXC_GP, tss, ext);
+        if (tss & 4)
+            raise_sel(cpu, EXC_GP, tss, ext);
+        if (!desc_fetch(cpu, tss, d))
+            raise_sel(cpu, EXC_GP, tss, ext);
         sel = tss;
     }
     uint32_t type = desc_type(d);
@@ -107,7 +109,8 @@ void deliver_protected(struct cpu *cpu, int vector, int error_code, enum event_k
      * INT3 or INTO (Intel SDM Vol. 3, 6.13). */
     int ext = kind == EVENT_SOFTWARE ? 0 : 1;
     int idt_err = vector * 8 + 2 + ext;
-    if ((uint32_t)vector * 8 + 7 > cpu->idtr.limit) cpu_raise(cpu, EXC_GP, idt_err);
+    if ((uint32_t)vector * 8 + 7 > cpu->idtr.limit)
+        cpu_raise(cpu, EXC_GP, idt_err);
     uint32_t at = cpu->idtr.base + (uint32_t)vector * 8;
     struct descriptor gate = {lin_read_kind(cpu, at, 4, TLB_SUPERVISOR),
                               lin_read_kind(cpu, at + 4, 4, TLB_SUPERVISOR)};
@@ -117,8 +120,10 @@ void deliver_protected(struct cpu *cpu, int vector, int error_code, enum event_k
          type != DESC_INT_GATE32 && type != DESC_TRAP_GATE32))
         cpu_raise(cpu, EXC_GP, idt_err);
     /* Software interrupts must not reach gates above their privilege (6.12.1.1). */
-    if (kind == EVENT_SOFTWARE && desc_dpl(&gate) < cpu->cpl) cpu_raise(cpu, EXC_GP, idt_err);
-    if (!desc_present(&gate)) cpu_raise(cpu, EXC_NP, idt_err);
+    if (kind == EVENT_SOFTWARE && desc_dpl(&gate) < cpu->cpl)
+        cpu_raise(cpu, EXC_GP, idt_err);
+    if (!desc_present(&gate))
+        cpu_raise(cpu, EXC_NP, idt_err);
 
     if (type == DESC_TASK_GATE) {
         switch_through(cpu, 0, &gate, TASK_INT, cpu->eip, ext);
@@ -139,10 +144,12 @@ void deliver_protected(struct cpu *cpu, int vector, int error_code, enum event_k
     uint16_t sel = gate_selector(&gate);
     uint32_t off = gate32 ? gate_offset(&gate) : gate_offset(&gate) & 0xffff;
     struct descriptor code;
-    if ((sel & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, ext);
+    if ((sel & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, ext);
     if (!desc_fetch(cpu, sel, &code) || !desc_is_code(&code) || desc_dpl(&code) > cpu->cpl)
         raise_sel(cpu, EXC_GP, sel, ext);
-    if (!desc_present(&code)) raise_sel(cpu, EXC_NP, sel, ext);
+    if (!desc_present(&code))
+        raise_sel(cpu, EXC_NP, sel, ext);
 
     uint32_t dpl = desc_dpl(&code);
     uint32_t eflags = cpu_get_eflags(cpu);
@@ -157,7 +164,8 @@ void deliver_protected(struct cpu *cpu, int vector, int error_code, enum event_k
     if (inner) {
         /* Interrupt to an inner level: stack from the TSS (6.12.1, figure 6-4). From
          * virtual-8086 mode only a ring-0 handler is allowed (20.3.1.1). */
-        if (vm && dpl != 0) raise_sel(cpu, EXC_GP, sel, ext);
+        if (vm && dpl != 0)
+            raise_sel(cpu, EXC_GP, sel, ext);
         uint32_t esp;
         tss_inner_stack(cpu, dpl, &ss_sel, &esp, ext);
         check_stack_segment(cpu, ss_sel, dpl, &ssd, EXC_TS, ext);
@@ -179,15 +187,19 @@ void deliver_protected(struct cpu *cpu, int vector, int error_code, enum event_k
     vals[n++] = eflags;
     vals[n++] = cpu->seg[SEG_CS].sel;
     vals[n++] = cpu->eip;
-    if (error_code != NO_ERROR_CODE) vals[n++] = (uint32_t)error_code;
-    if (off > desc_limit(&code)) cpu_raise(cpu, EXC_GP, ext);
+    if (error_code != NO_ERROR_CODE)
+        vals[n++] = (uint32_t)error_code;
+    if (off > desc_limit(&code))
+        cpu_raise(cpu, EXC_GP, ext);
     frame_push(cpu, &st, vals, n, size);
 
     /* Committed. */
-    if (inner) load_ss(cpu, ss_sel, &ssd);
+    if (inner)
+        load_ss(cpu, ss_sel, &ssd);
     cpu->reg[REG_ESP] = st.esp;
     cpu->eflags &= ~(FLAG_TF | FLAG_NT | FLAG_RF | FLAG_VM);
-    if (!(type & 1)) cpu->eflags &= ~FLAG_IF; /* interrupt gate (6.12.1.3) */
+    if (!(type & 1))
+        cpu->eflags &= ~FLAG_IF; /* interrupt gate (6.12.1.3) */
     load_cs(cpu, sel, &code, new_cpl);
     if (vm) {
         static const int data[] = {SEG_ES, SEG_DS, SEG_FS, SEG_GS};
@@ -211,7 +223,8 @@ static void check_direct_code(struct cpu *cpu, uint16_t sel, const struct descri
     if (desc_conforming(d) ? desc_dpl(d) > cpu->cpl
                            : (sel & 3) > cpu->cpl || desc_dpl(d) != cpu->cpl)
         raise_sel(cpu, EXC_GP, sel, 0);
-    if (!desc_present(d)) raise_sel(cpu, EXC_NP, sel, 0);
+    if (!desc_present(d))
+        raise_sel(cpu, EXC_NP, sel, 0);
 }
 
 /* The code segment a call gate names (5.8.4): null is #GP(0), non-code or a DPL
@@ -220,10 +233,12 @@ static void gate_target(struct cpu *cpu, const struct descriptor *gate, uint16_t
                         struct descriptor *code, uint32_t *off)
 {
     *sel = gate_selector(gate);
-    if ((*sel & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, 0);
+    if ((*sel & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, 0);
     if (!desc_fetch(cpu, *sel, code) || !desc_is_code(code) || desc_dpl(code) > cpu->cpl)
         raise_sel(cpu, EXC_GP, *sel, 0);
-    if (!desc_present(code)) raise_sel(cpu, EXC_NP, *sel, 0);
+    if (!desc_present(code))
+        raise_sel(cpu, EXC_NP, *sel, 0);
     *off = desc_type(gate) == DESC_CALL_GATE32 ? gate_offset(gate) : gate_offset(gate) & 0xffff;
 }
 
@@ -234,14 +249,18 @@ static void check_system_target(struct cpu *cpu, uint16_t sel, const struct desc
     if (type != DESC_CALL_GATE16 && type != DESC_CALL_GATE32 && type != DESC_TASK_GATE &&
         type != DESC_TSS16_AVAIL && type != DESC_TSS32_AVAIL)
         raise_sel(cpu, EXC_GP, sel, 0);
-    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) raise_sel(cpu, EXC_GP, sel, 0);
-    if (!desc_present(d)) raise_sel(cpu, EXC_NP, sel, 0);
+    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u))
+        raise_sel(cpu, EXC_GP, sel, 0);
+    if (!desc_present(d))
+        raise_sel(cpu, EXC_NP, sel, 0);
 }
 
 static void fetch_target(struct cpu *cpu, uint16_t sel, struct descriptor *d)
 {
-    if ((sel & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, 0);
-    if (!desc_fetch(cpu, sel, d)) raise_sel(cpu, EXC_GP, sel, 0);
+    if ((sel & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, 0);
+    if (!desc_fetch(cpu, sel, d))
+        raise_sel(cpu, EXC_GP, sel, 0);
 }
 
 void far_jump_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uint32_t off)
@@ -249,10 +268,13 @@ void far_jump_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uin
     struct descriptor d;
     fetch_target(cpu, sel, &d);
     if (!desc_is_system(&d)) {
-        if (!desc_is_code(&d)) raise_sel(cpu, EXC_GP, sel, 0);
+        if (!desc_is_code(&d))
+            raise_sel(cpu, EXC_GP, sel, 0);
         check_direct_code(cpu, sel, &d);
-        if (i->osize == 2) off &= 0xffff;
-        if (off > desc_limit(&d)) cpu_raise(cpu, EXC_GP, 0);
+        if (i->osize == 2)
+            off &= 0xffff;
+        if (off > desc_limit(&d))
+            cpu_raise(cpu, EXC_GP, 0);
         load_cs(cpu, sel, &d, cpu->cpl);
         cpu->eip = off;
         return;
@@ -264,8 +286,10 @@ void far_jump_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uin
         struct descriptor code;
         gate_target(cpu, &d, &csel, &code, &off);
         /* JMP through a gate never changes privilege (5.8.5). */
-        if (!desc_conforming(&code) && desc_dpl(&code) != cpu->cpl) raise_sel(cpu, EXC_GP, csel, 0);
-        if (off > desc_limit(&code)) cpu_raise(cpu, EXC_GP, 0);
+        if (!desc_conforming(&code) && desc_dpl(&code) != cpu->cpl)
+            raise_sel(cpu, EXC_GP, csel, 0);
+        if (off > desc_limit(&code))
+            cpu_raise(cpu, EXC_GP, 0);
         load_cs(cpu, csel, &code, cpu->cpl);
         cpu->eip = off;
         return;
@@ -280,12 +304,15 @@ void far_call_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uin
     fetch_target(cpu, sel, &d);
     uint32_t ret = next_eip(cpu, i);
     if (!desc_is_system(&d)) {
-        if (!desc_is_code(&d)) raise_sel(cpu, EXC_GP, sel, 0);
+        if (!desc_is_code(&d))
+            raise_sel(cpu, EXC_GP, sel, 0);
         check_direct_code(cpu, sel, &d);
-        if (i->osize == 2) off &= 0xffff;
+        if (i->osize == 2)
+            off &= 0xffff;
         uint32_t vals[2] = {cpu->seg[SEG_CS].sel, ret};
         current_stack(cpu, &st, 0);
-        if (off > desc_limit(&d)) cpu_raise(cpu, EXC_GP, 0);
+        if (off > desc_limit(&d))
+            cpu_raise(cpu, EXC_GP, 0);
         frame_push(cpu, &st, vals, 2, i->osize);
         cpu->reg[REG_ESP] = st.esp;
         load_cs(cpu, sel, &d, cpu->cpl);
@@ -321,7 +348,8 @@ void far_call_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uin
             vals[n++] = stack_peek(cpu, i, k * (uint32_t)size, size);
         vals[n++] = cpu->seg[SEG_CS].sel;
         vals[n++] = ret;
-        if (off > desc_limit(&code)) cpu_raise(cpu, EXC_GP, 0);
+        if (off > desc_limit(&code))
+            cpu_raise(cpu, EXC_GP, 0);
         frame_push(cpu, &st, vals, n, size);
         load_ss(cpu, ss_sel, &ssd);
         cpu->reg[REG_ESP] = st.esp;
@@ -332,7 +360,8 @@ void far_call_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uin
     vals[n++] = cpu->seg[SEG_CS].sel;
     vals[n++] = ret;
     current_stack(cpu, &st, 0);
-    if (off > desc_limit(&code)) cpu_raise(cpu, EXC_GP, 0);
+    if (off > desc_limit(&code))
+        cpu_raise(cpu, EXC_GP, 0);
     frame_push(cpu, &st, vals, n, size);
     cpu->reg[REG_ESP] = st.esp;
     load_cs(cpu, csel, &code, cpu->cpl);
@@ -342,12 +371,17 @@ void far_call_protected(struct cpu *cpu, const struct insn *i, uint16_t sel, uin
 /* The CS a RET or IRET returns to (Vol. 2, RET "RETURN-TO-OTHER/SAME-PRIVILEGE"). */
 static void check_return_cs(struct cpu *cpu, uint16_t sel, struct descriptor *d)
 {
-    if ((sel & 0xfffc) == 0) cpu_raise(cpu, EXC_GP, 0);
-    if (!desc_fetch(cpu, sel, d) || !desc_is_code(d)) raise_sel(cpu, EXC_GP, sel, 0);
+    if ((sel & 0xfffc) == 0)
+        cpu_raise(cpu, EXC_GP, 0);
+    if (!desc_fetch(cpu, sel, d) || !desc_is_code(d))
+        raise_sel(cpu, EXC_GP, sel, 0);
     uint32_t rpl = sel & 3;
-    if (rpl < cpu->cpl) raise_sel(cpu, EXC_GP, sel, 0);
-    if (desc_conforming(d) ? desc_dpl(d) > rpl : desc_dpl(d) != rpl) raise_sel(cpu, EXC_GP, sel, 0);
-    if (!desc_present(d)) raise_sel(cpu, EXC_NP, sel, 0);
+    if (rpl < cpu->cpl)
+        raise_sel(cpu, EXC_GP, sel, 0);
+    if (desc_conforming(d) ? desc_dpl(d) > rpl : desc_dpl(d) != rpl)
+        raise_sel(cpu, EXC_GP, sel, 0);
+    if (!desc_present(d))
+        raise_sel(cpu, EXC_NP, sel, 0);
 }
 
 /* Loads SS:ESP popped for a return to an outer level. */
@@ -360,7 +394,8 @@ static void return_outer_stack(struct cpu *cpu, const struct insn *i, uint32_t a
     struct descriptor ssd;
     check_stack_segment(cpu, ss, rpl, &ssd, EXC_GP, 0);
     load_ss(cpu, ss, &ssd);
-    if (size == 2) esp = (cpu->reg[REG_ESP] & 0xffff0000u) | (esp & 0xffff);
+    if (size == 2)
+        esp = (cpu->reg[REG_ESP] & 0xffff0000u) | (esp & 0xffff);
     if (ssd.hi & 0x00400000u)
         esp += extra;
     else
@@ -375,7 +410,8 @@ void ret_far_protected(struct cpu *cpu, const struct insn *i)
     uint16_t sel = (uint16_t)stack_peek(cpu, i, (uint32_t)size, 2);
     struct descriptor d;
     check_return_cs(cpu, sel, &d);
-    if (off > desc_limit(&d)) cpu_raise(cpu, EXC_GP, 0);
+    if (off > desc_limit(&d))
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t rpl = sel & 3;
     if (rpl == cpu->cpl) {
         stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 2 * (uint32_t)size + i->imm);
@@ -397,11 +433,14 @@ static void iret_set_flags(struct cpu *cpu, uint32_t flags, int size, uint32_t c
 {
     uint32_t iopl = (cpu->eflags & FLAG_IOPL) >> 12;
     uint32_t mask = FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_NT;
-    if (size == 4) mask |= FLAG_RF | FLAG_AC | FLAG_ID;
-    if (cpl <= iopl) mask |= FLAG_IF;
+    if (size == 4)
+        mask |= FLAG_RF | FLAG_AC | FLAG_ID;
+    if (cpl <= iopl)
+        mask |= FLAG_IF;
     if (cpl == 0) {
         mask |= FLAG_IOPL;
-        if (size == 4) mask |= FLAG_VIF | FLAG_VIP;
+        if (size == 4)
+            mask |= FLAG_VIF | FLAG_VIP;
     }
     uint32_t old = cpu_get_eflags(cpu);
     cpu_set_eflags(cpu, (old & ~mask) | (flags & mask));
@@ -415,14 +454,17 @@ static void iret_v86(struct cpu *cpu, const struct insn *i)
         vme_iret(cpu, i);
         return;
     }
-    if (((cpu->eflags & FLAG_IOPL) >> 12) < 3) cpu_raise(cpu, EXC_GP, 0);
+    if (((cpu->eflags & FLAG_IOPL) >> 12) < 3)
+        cpu_raise(cpu, EXC_GP, 0);
     int size = i->osize;
     uint32_t off = stack_peek(cpu, i, 0, size);
     uint16_t sel = (uint16_t)stack_peek(cpu, i, (uint32_t)size, 2);
     uint32_t flags = stack_peek(cpu, i, 2 * (uint32_t)size, size);
-    if (off > 0xffff) cpu_raise(cpu, EXC_GP, 0);
+    if (off > 0xffff)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t mask = FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_NT | FLAG_IF;
-    if (size == 4) mask |= FLAG_RF | FLAG_AC | FLAG_ID;
+    if (size == 4)
+        mask |= FLAG_RF | FLAG_AC | FLAG_ID;
     stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 3 * (uint32_t)size);
     uint32_t old = cpu_get_eflags(cpu);
     cpu_set_eflags(cpu, (old & ~mask) | (flags & mask));
@@ -474,10 +516,12 @@ void iret_protected(struct cpu *cpu, const struct insn *i)
         iret_to_v86(cpu, i, off, sel, flags);
         return;
     }
-    if (size == 2) off &= 0xffff;
+    if (size == 2)
+        off &= 0xffff;
     struct descriptor d;
     check_return_cs(cpu, sel, &d);
-    if (off > desc_limit(&d)) cpu_raise(cpu, EXC_GP, 0);
+    if (off > desc_limit(&d))
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t rpl = sel & 3;
     uint32_t old_cpl = cpu->cpl;
     if (rpl == cpu->cpl) {

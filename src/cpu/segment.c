@@ -71,3 +71,14 @@ void load_segment(struct cpu *cpu, int seg, uint16_t sel)
     else
         load_segment_protected(cpu, seg, sel);
 }
+
+void cpu_set_flat32(struct cpu *cpu, uint16_t code_sel)
+{
+    cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
+    uint16_t data =
+        SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB | SEG_ATTR_G;
+    cpu_set_seg_cache(cpu, SEG_CS, code_sel, 0, 0xffffffffu, data | SEG_ATTR_CODE);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            cpu_set_seg_cache(cpu, (enum seg_reg)s, (uint16_t)(code_sel + 8), 0, 0xffffffffu, data);
+}

@@ -26,7 +26,8 @@ void tss_inner_stack(struct cpu *cpu, uint32_t dpl, uint16_t *ss, uint32_t *esp,
     bool is32 = tss_is32(tr->attr & 0xf);
     uint32_t off = is32 ? (dpl << 3) + 4 : (dpl << 2) + 2;
     uint32_t last = is32 ? off + 5 : off + 3;
-    if (last > tr->limit) cpu_raise(cpu, EXC_TS, (tr->sel & 0xfffc) | ext);
+    if (last > tr->limit)
+        cpu_raise(cpu, EXC_TS, (tr->sel & 0xfffc) | ext);
     if (is32) {
         *esp = tss_read(cpu, tr->base, off, 4);
         *ss = (uint16_t)tss_read(cpu, tr->base, off + 4, 2);
@@ -46,10 +47,12 @@ bool tss_io_bitmap_allows(struct cpu *cpu, uint16_t port, int size)
     uint32_t map = tss_read(cpu, tr->base, 0x66, 2);
     uint32_t first = map + port / 8u;
     uint32_t last = map + ((uint32_t)port + (uint32_t)size - 1) / 8u;
-    if (last > tr->limit) return false;
+    if (last > tr->limit)
+        return false;
     /* Two bytes are read, as the processor does, so a check may span a byte. */
     uint32_t bits = tss_read(cpu, tr->base, first, 1);
-    if (last != first) bits |= tss_read(cpu, tr->base, last, 1) << 8;
+    if (last != first)
+        bits |= tss_read(cpu, tr->base, last, 1) << 8;
     uint32_t mask = ((1u << size) - 1) << (port & 7);
     return (bits & mask) == 0;
 }
@@ -133,7 +136,8 @@ static void load_task_segments(struct cpu *cpu, const struct tss_state *t, int e
         if ((t->ldt & 4) || !desc_fetch(cpu, t->ldt, &d) || !desc_is_system(&d) ||
             desc_type(&d) != DESC_LDT)
             cpu_raise(cpu, EXC_TS, (t->ldt & 0xfffc) | ext);
-        if (!desc_present(&d)) cpu_raise(cpu, EXC_TS, (t->ldt & 0xfffc) | ext);
+        if (!desc_present(&d))
+            cpu_raise(cpu, EXC_TS, (t->ldt & 0xfffc) | ext);
         seg_load_cache(cpu, SEG_LDTR, t->ldt, &d);
     }
     if (cpu->eflags & FLAG_VM) {
@@ -150,7 +154,8 @@ static void load_task_segments(struct cpu *cpu, const struct tss_state *t, int e
     uint32_t rpl = cs & 3;
     if (desc_conforming(&d) ? desc_dpl(&d) > rpl : desc_dpl(&d) != rpl)
         cpu_raise(cpu, EXC_TS, (cs & 0xfffc) | ext);
-    if (!desc_present(&d)) cpu_raise(cpu, EXC_NP, (cs & 0xfffc) | ext);
+    if (!desc_present(&d))
+        cpu_raise(cpu, EXC_NP, (cs & 0xfffc) | ext);
     desc_set_accessed(cpu, cs, &d);
     seg_load_cache(cpu, SEG_CS, cs, &d);
     cpu_set_cpl(cpu, rpl);
@@ -167,12 +172,15 @@ void task_switch(struct cpu *cpu, uint16_t sel, struct descriptor *d, enum task_
     bool is32 = tss_is32(type);
     uint32_t limit = desc_limit(d);
     uint32_t base = desc_base(d);
-    if (!desc_present(d)) cpu_raise(cpu, EXC_NP, (sel & 0xfffc) | ext);
-    if (limit < (is32 ? 0x67u : 0x2bu)) cpu_raise(cpu, EXC_TS, (sel & 0xfffc) | ext);
+    if (!desc_present(d))
+        cpu_raise(cpu, EXC_NP, (sel & 0xfffc) | ext);
+    if (limit < (is32 ? 0x67u : 0x2bu))
+        cpu_raise(cpu, EXC_TS, (sel & 0xfffc) | ext);
 
     struct segment *tr = &cpu->seg[SEG_TR];
     bool old32 = tss_is32(tr->attr & 0xf);
-    if (tr->limit < (old32 ? 0x5fu : 0x29u)) cpu_raise(cpu, EXC_TS, (tr->sel & 0xfffc) | ext);
+    if (tr->limit < (old32 ? 0x5fu : 0x29u))
+        cpu_raise(cpu, EXC_TS, (tr->sel & 0xfffc) | ext);
     /* Check both TSSs and the descriptors' pages before changing anything. */
     probe_range(cpu, tr->base, old32 ? 0x60 : 0x2a);
     probe_range(cpu, base, is32 ? 0x68 : 0x2c);
@@ -185,9 +193,11 @@ void task_switch(struct cpu *cpu, uint16_t sel, struct descriptor *d, enum task_
     struct descriptor old;
     bool old_ok = desc_fetch(cpu, old_sel, &old);
     if (reason == TASK_JMP || reason == TASK_IRET) {
-        if (old_ok) desc_write_hi(cpu, old_sel, old.hi & ~DESC_TSS_BUSY_BIT);
+        if (old_ok)
+            desc_write_hi(cpu, old_sel, old.hi & ~DESC_TSS_BUSY_BIT);
     }
-    if (reason == TASK_IRET) eflags &= ~FLAG_NT;
+    if (reason == TASK_IRET)
+        eflags &= ~FLAG_NT;
     tss_save_state(cpu, tr->base, old32, eip, eflags);
 
     if (reason == TASK_CALL || reason == TASK_INT) {
@@ -218,7 +228,9 @@ void task_switch(struct cpu *cpu, uint16_t sel, struct descriptor *d, enum task_
         segment_derive(&cpu->seg[s], false);
     }
     load_task_segments(cpu, &t, ext);
-    if (cpu->eip > cpu->seg[SEG_CS].limit) cpu_raise(cpu, EXC_GP, 0);
+    if (cpu->eip > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu->eip_committed = false;
-    if (t.trap) cpu->db_pending |= 0x8000u; /* DR6.BT: #DB on entry (SDM Vol. 3, 17.3.1.5) */
+    if (t.trap)
+        cpu->db_pending |= 0x8000u; /* DR6.BT: #DB on entry (SDM Vol. 3, 17.3.1.5) */
 }

@@ -15,7 +15,8 @@ bool vme_v86(const struct cpu *cpu)
 
 bool vme_virtual_if(const struct cpu *cpu)
 {
-    if (vme_v86(cpu)) return true;
+    if (vme_v86(cpu))
+        return true;
     return (cpu->cr[0] & CR0_PE) && !(cpu->eflags & FLAG_VM) && cpu->cpl == 3 && iopl(cpu) < 3 &&
            (cpu->cr[4] & CR4_PVI);
 }
@@ -29,7 +30,8 @@ void vme_sti(struct cpu *cpu)
 {
     /* A pending virtual interrupt makes STI fault so the monitor can deliver it
      * (SDM Vol. 2, STI). */
-    if (cpu->eflags & FLAG_VIP) cpu_raise(cpu, EXC_GP, 0);
+    if (cpu->eflags & FLAG_VIP)
+        cpu_raise(cpu, EXC_GP, 0);
     cpu->eflags |= FLAG_VIF;
 }
 
@@ -37,13 +39,15 @@ void vme_sti(struct cpu *cpu)
 static uint32_t virtual_flags(struct cpu *cpu)
 {
     uint32_t f = flags_get(cpu) & 0xffff & ~(FLAG_IF | FLAG_IOPL);
-    if (cpu->eflags & FLAG_VIF) f |= FLAG_IF;
+    if (cpu->eflags & FLAG_VIF)
+        f |= FLAG_IF;
     return f | FLAG_IOPL;
 }
 
 void vme_pushf(struct cpu *cpu, const struct insn *i)
 {
-    if (i->osize == 4) cpu_raise(cpu, EXC_GP, 0); /* PUSHFD stays IOPL-sensitive */
+    if (i->osize == 4)
+        cpu_raise(cpu, EXC_GP, 0); /* PUSHFD stays IOPL-sensitive */
     push(cpu, i, virtual_flags(cpu), 2);
 }
 
@@ -51,7 +55,8 @@ void vme_pushf(struct cpu *cpu, const struct insn *i)
  * TF, or IF with VIP pending, is #GP(0) (SDM Vol. 2, POPF and IRET). */
 static void load_virtual_flags(struct cpu *cpu, uint32_t v)
 {
-    if ((v & FLAG_TF) || ((v & FLAG_IF) && (cpu->eflags & FLAG_VIP))) cpu_raise(cpu, EXC_GP, 0);
+    if ((v & FLAG_TF) || ((v & FLAG_IF) && (cpu->eflags & FLAG_VIP)))
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t keep = FLAG_IF | FLAG_IOPL;
     uint32_t f = flags_get(cpu);
     f = (f & 0xffff0000u) | (f & keep) | (v & 0xffff & ~keep);
@@ -61,7 +66,8 @@ static void load_virtual_flags(struct cpu *cpu, uint32_t v)
 
 void vme_popf(struct cpu *cpu, const struct insn *i)
 {
-    if (i->osize == 4) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 4)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t v = stack_peek(cpu, i, 0, 2);
     load_virtual_flags(cpu, v);
     stack_ptr_set(cpu, i, stack_ptr(cpu, i) + 2);
@@ -69,7 +75,8 @@ void vme_popf(struct cpu *cpu, const struct insn *i)
 
 void vme_iret(struct cpu *cpu, const struct insn *i)
 {
-    if (i->osize == 4) cpu_raise(cpu, EXC_GP, 0);
+    if (i->osize == 4)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t off = stack_peek(cpu, i, 0, 2);
     uint16_t sel = (uint16_t)stack_peek(cpu, i, 2, 2);
     uint32_t v = stack_peek(cpu, i, 4, 2);
@@ -84,10 +91,12 @@ void vme_iret(struct cpu *cpu, const struct insn *i)
 static bool redirected_to_idt(struct cpu *cpu, int vector)
 {
     const struct segment *tr = &cpu->seg[SEG_TR];
-    if ((tr->attr & 0xf) != 0xb || tr->limit < 0x67) cpu_raise(cpu, EXC_GP, 0);
+    if ((tr->attr & 0xf) != 0xb || tr->limit < 0x67)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t map = lin_read_kind(cpu, tr->base + 0x66, 2, TLB_SUPERVISOR);
     uint32_t at = map - 32 + (uint32_t)vector / 8;
-    if (map < 32 || at > tr->limit) cpu_raise(cpu, EXC_GP, 0);
+    if (map < 32 || at > tr->limit)
+        cpu_raise(cpu, EXC_GP, 0);
     uint32_t byte = lin_read_kind(cpu, tr->base + at, 1, TLB_SUPERVISOR);
     return (byte >> (vector & 7)) & 1;
 }
@@ -95,7 +104,8 @@ static bool redirected_to_idt(struct cpu *cpu, int vector)
 bool vme_int(struct cpu *cpu, const struct insn *i, int vector)
 {
     if (redirected_to_idt(cpu, vector)) {
-        if (iopl(cpu) < 3) cpu_raise(cpu, EXC_GP, 0);
+        if (iopl(cpu) < 3)
+            cpu_raise(cpu, EXC_GP, 0);
         return false;
     }
     /* Through the V86 program's IVT at linear 0, as real mode does. At IOPL 3 the

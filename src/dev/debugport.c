@@ -10,7 +10,8 @@ void debugport_reset(struct debugport *d)
 void debugport_init(struct debugport *d, const struct debugport_hooks *hooks)
 {
     memset(d, 0, sizeof *d);
-    if (hooks) d->hooks = *hooks;
+    if (hooks)
+        d->hooks = *hooks;
 }
 
 static uint32_t post_read(void *opaque, uint32_t offset, int size)
@@ -33,7 +34,8 @@ static uint32_t console_read(void *opaque, uint32_t offset, int size)
 static void console_write(void *opaque, uint32_t offset, uint32_t value, int size)
 {
     struct debugport *d = opaque;
-    if (d->hooks.console) d->hooks.console(d->hooks.opaque, (uint8_t)value);
+    if (d->hooks.console)
+        d->hooks.console(d->hooks.opaque, (uint8_t)value);
 }
 
 static uint32_t exit_read(void *opaque, uint32_t offset, int size)
@@ -44,9 +46,12 @@ static uint32_t exit_read(void *opaque, uint32_t offset, int size)
 static void exit_write(void *opaque, uint32_t offset, uint32_t value, int size)
 {
     struct debugport *d = opaque;
-    if (offset != 0) return;
-    if (size < 4) value &= (1u << (8 * size)) - 1;
-    if (d->hooks.exit) d->hooks.exit(d->hooks.opaque, (int)((value << 1) | 1));
+    if (offset != 0)
+        return;
+    if (size < 4)
+        value &= (1u << (8 * size)) - 1;
+    if (d->hooks.exit)
+        d->hooks.exit(d->hooks.opaque, (int)((value << 1) | 1));
 }
 
 static const struct io_ops post_ops = {post_read, post_write};

@@ -55,7 +55,8 @@ static void refill(struct i8042 *k)
                 continue;
             }
             b = ps2_set2_to_set1(b);
-            if (k->s.xlat_break) b |= 0x80;
+            if (k->s.xlat_break)
+                b |= 0x80;
             k->s.xlat_break = false;
         }
         k->s.out = b;
@@ -67,7 +68,8 @@ static void refill(struct i8042 *k)
 
 static void queue_reply(struct i8042 *k, uint8_t v, bool aux)
 {
-    if (k->s.queue_count == I8042_QUEUE) return;
+    if (k->s.queue_count == I8042_QUEUE)
+        return;
     uint8_t i = (uint8_t)((k->s.queue_head + k->s.queue_count) % I8042_QUEUE);
     k->s.queue[i] = v;
     k->s.queue_aux = (uint8_t)((k->s.queue_aux & ~(1u << i)) | (aux ? 1u << i : 0));
@@ -84,8 +86,10 @@ static void write_outport(struct i8042 *k, uint8_t v)
 {
     uint8_t old = k->s.outport;
     k->s.outport = v;
-    if ((old ^ v) & OP_A20) sys_hooks_a20(&k->hooks, v & OP_A20);
-    if (!(v & OP_RESET)) sys_hooks_reset(&k->hooks);
+    if ((old ^ v) & OP_A20)
+        sys_hooks_a20(&k->hooks, v & OP_A20);
+    if (!(v & OP_RESET))
+        sys_hooks_reset(&k->hooks);
 }
 
 void i8042_reset(struct i8042 *k)
@@ -103,9 +107,12 @@ void i8042_init(struct i8042 *k, const struct irq_line *irq1, const struct irq_l
                 const struct sys_hooks *hooks)
 {
     memset(k, 0, sizeof *k);
-    if (irq1) k->irq1 = *irq1;
-    if (irq12) k->irq12 = *irq12;
-    if (hooks) k->hooks = *hooks;
+    if (irq1)
+        k->irq1 = *irq1;
+    if (irq12)
+        k->irq12 = *irq12;
+    if (hooks)
+        k->hooks = *hooks;
     ps2kbd_init(&k->kbd, kbd_notify, k);
     i8042_reset(k);
 }
@@ -127,7 +134,8 @@ static void command(struct i8042 *k, uint8_t v)
     }
     if (v >= 0xf0) {
         /* Pulse the output port bits whose mask bit is 0; bit 0 is reset. */
-        if (!(v & 1)) sys_hooks_reset(&k->hooks);
+        if (!(v & 1))
+            sys_hooks_reset(&k->hooks);
         return;
     }
     switch (v) {
@@ -146,7 +154,8 @@ static void command(struct i8042 *k, uint8_t v)
         break;
     case 0xd0: {
         uint8_t v = k->s.outport & (uint8_t)~0x30;
-        if (k->s.obf) v |= k->s.out_aux ? 0x20 : 0x10;
+        if (k->s.obf)
+            v |= k->s.out_aux ? 0x20 : 0x10;
         queue_reply(k, v, false);
         break;
     }
@@ -163,7 +172,8 @@ static void data(struct i8042 *k, uint8_t v)
     k->s.pending = 0;
     if (p >= 0x60 && p <= 0x7f) {
         k->s.ram[p & 0x1f] = v;
-        if (p == 0x60) k->s.sys_flag = v & CB_SYS;
+        if (p == 0x60)
+            k->s.sys_flag = v & CB_SYS;
         refill(k);
         return;
     }
@@ -180,9 +190,12 @@ uint8_t i8042_read(struct i8042 *k, int port)
 {
     if (port == 0x64) {
         uint8_t st = ST_UNLOCKED;
-        if (k->s.obf) st |= ST_OBF | (k->s.out_aux ? ST_AUX_OBF : 0);
-        if (k->s.sys_flag) st |= ST_SYS;
-        if (k->s.last_was_command) st |= ST_A2;
+        if (k->s.obf)
+            st |= ST_OBF | (k->s.out_aux ? ST_AUX_OBF : 0);
+        if (k->s.sys_flag)
+            st |= ST_SYS;
+        if (k->s.last_was_command)
+            st |= ST_A2;
         return st;
     }
     uint8_t v = k->s.out; /* an empty buffer reads the last byte again */

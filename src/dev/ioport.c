@@ -10,9 +10,11 @@ void ioport_bus_init(struct ioport_bus *bus)
 bool ioport_register(struct ioport_bus *bus, uint16_t base, uint16_t count,
                      const struct io_ops *ops, void *opaque)
 {
-    if (bus->range_count == IOPORT_MAX_RANGES || count == 0 || base + count > 65536) return false;
+    if (bus->range_count == IOPORT_MAX_RANGES || count == 0 || base + count > 65536)
+        return false;
     for (uint32_t p = base; p < (uint32_t)base + count; p++)
-        if (bus->index[p]) return false;
+        if (bus->index[p])
+            return false;
     bus->ranges[bus->range_count] = (struct ioport_range){base, count, ops, opaque};
     bus->range_count++;
     for (uint32_t p = base; p < (uint32_t)base + count; p++)
@@ -27,9 +29,11 @@ uint32_t ioport_read(struct ioport_bus *bus, uint16_t port, int size)
     int n = bus->index[port];
     if (n) {
         const struct ioport_range *r = &bus->ranges[n - 1];
-        if (port + size <= r->base + r->count) return r->ops->read(r->opaque, port - r->base, size);
+        if (port + size <= r->base + r->count)
+            return r->ops->read(r->opaque, port - r->base, size);
     }
-    if (size == 1) return 0xff;
+    if (size == 1)
+        return 0xff;
     uint32_t v = 0;
     for (int i = 0; i < size; i++) {
         uint16_t p = (uint16_t)(port + i);

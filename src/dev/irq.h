@@ -13,7 +13,8 @@ struct irq_line {
 
 static inline void irq_set(const struct irq_line *irq, int level)
 {
-    if (irq->set) irq->set(irq->opaque, irq->n, level);
+    if (irq->set)
+        irq->set(irq->opaque, irq->n, level);
 }
 
 static inline void irq_raise(const struct irq_line *irq)

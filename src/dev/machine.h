@@ -5,6 +5,7 @@
 #define BT86_DEV_MACHINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum char_backend_kind {
@@ -55,11 +56,24 @@ struct machine_exit {
 
 struct machine;
 
+/* What a front end gives the machine: a poll called between CPU slices (at least
+ * every few milliseconds of host time) to feed input and decide to quit. */
+struct machine_frontend {
+    void (*poll)(void *opaque, struct machine *machine);
+    void *opaque;
+};
+
 void machine_config_defaults(struct machine_config *config);
 
 /* Builds a machine; on failure prints one line naming the problem and returns NULL. */
 struct machine *machine_create(const struct machine_config *config);
 struct machine_exit machine_run(struct machine *machine);
 void machine_destroy(struct machine *machine);
+
+void machine_set_frontend(struct machine *machine, const struct machine_frontend *frontend);
+/* Host bytes for serial port n (0 = COM1); returns how many the UART accepted. */
+size_t machine_serial_input(struct machine *machine, int port, const uint8_t *buf, size_t len);
+/* Ends the run with MACHINE_EXIT_USER (status 0). */
+void machine_quit(struct machine *machine);
 
 #endif

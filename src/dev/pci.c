@@ -70,13 +70,16 @@ void pci_config_default_write(struct pci_function *f, uint8_t offset, uint32_t v
 
 static struct pci_function *lookup(struct pci_bus *bus, uint8_t bus_no, uint8_t devfn)
 {
-    if (bus_no != 0) return NULL;
+    if (bus_no != 0)
+        return NULL;
     struct pci_function *f = bus->functions[devfn];
-    if (!f) return NULL;
+    if (!f)
+        return NULL;
     if (devfn & 7) {
         /* Functions 1-7 exist only behind a multi-function function 0. */
         struct pci_function *f0 = bus->functions[devfn & ~7];
-        if (!f0 || !(f0->config[PCI_HEADER_TYPE] & HEADER_MULTIFUNCTION)) return NULL;
+        if (!f0 || !(f0->config[PCI_HEADER_TYPE] & HEADER_MULTIFUNCTION))
+            return NULL;
     }
     return f;
 }
@@ -85,8 +88,10 @@ uint32_t pci_config_read(struct pci_bus *bus, uint8_t bus_no, uint8_t devfn, uin
                          int size)
 {
     struct pci_function *f = lookup(bus, bus_no, devfn);
-    if (!f) return ones(size); /* master abort: all-ones */
-    if (f->ops && f->ops->read) return f->ops->read(f->opaque, f, offset, size);
+    if (!f)
+        return ones(size); /* master abort: all-ones */
+    if (f->ops && f->ops->read)
+        return f->ops->read(f->opaque, f, offset, size);
     return pci_config_default_read(f, offset, size);
 }
 
@@ -94,7 +99,8 @@ void pci_config_write(struct pci_bus *bus, uint8_t bus_no, uint8_t devfn, uint8_
                       uint32_t value, int size)
 {
     struct pci_function *f = lookup(bus, bus_no, devfn);
-    if (!f) return;
+    if (!f)
+        return;
     if (f->ops && f->ops->write)
         f->ops->write(f->opaque, f, offset, value, size);
     else
@@ -104,12 +110,14 @@ void pci_config_write(struct pci_bus *bus, uint8_t bus_no, uint8_t devfn, uint8_
 void pci_bus_init(struct pci_bus *bus, const struct sys_hooks *hooks)
 {
     memset(bus, 0, sizeof *bus);
-    if (hooks) bus->hooks = *hooks;
+    if (hooks)
+        bus->hooks = *hooks;
 }
 
 bool pci_bus_add(struct pci_bus *bus, uint8_t devfn, struct pci_function *f)
 {
-    if (bus->functions[devfn]) return false;
+    if (bus->functions[devfn])
+        return false;
     bus->functions[devfn] = f;
     return true;
 }
@@ -125,12 +133,15 @@ static uint32_t io_read(void *opaque, uint32_t offset, int size)
     struct pci_bus *bus = opaque;
     uint32_t a = bus->config_address;
     if (offset < 4) {
-        if (offset == 0 && size == 4) return a;
-        if (offset == 1 && size == 1) return bus->cf9;
+        if (offset == 0 && size == 4)
+            return a;
+        if (offset == 1 && size == 1)
+            return bus->cf9;
         return ones(size);
     }
     /* CONFIG_DATA: a config cycle only when the enable bit is set. */
-    if (!(a & CONFIG_ENABLE)) return ones(size);
+    if (!(a & CONFIG_ENABLE))
+        return ones(size);
     uint8_t reg = (uint8_t)((a & 0xfc) + (offset - 4));
     return pci_config_read(bus, (uint8_t)(a >> 16), (uint8_t)(a >> 8), reg, size);
 }
@@ -146,11 +157,13 @@ static void io_write(void *opaque, uint32_t offset, uint32_t value, int size)
         } else if (offset == 1 && size == 1) {
             /* PIIX3 RC: bit 1 system reset type, bit 2 reset CPU. */
             bus->cf9 = value & 0x02;
-            if (value & 0x04) sys_hooks_reset(&bus->hooks);
+            if (value & 0x04)
+                sys_hooks_reset(&bus->hooks);
         }
         return;
     }
-    if (!(a & CONFIG_ENABLE)) return;
+    if (!(a & CONFIG_ENABLE))
+        return;
     uint8_t reg = (uint8_t)((a & 0xfc) + (offset - 4));
     pci_config_write(bus, (uint8_t)(a >> 16), (uint8_t)(a >> 8), reg, value, size);
 }

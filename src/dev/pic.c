@@ -23,7 +23,8 @@ static int highest(const struct pic_chip *c, uint8_t bits)
 {
     for (int i = 0; i < 8; i++) {
         int irq = (c->lowest + 1 + i) & 7;
-        if (bits & (1u << irq)) return irq;
+        if (bits & (1u << irq))
+            return irq;
     }
     return -1;
 }
@@ -32,7 +33,8 @@ static int highest(const struct pic_chip *c, uint8_t bits)
 static int chip_pending(const struct pic_chip *c, bool master)
 {
     uint8_t pending = c->irr & ~c->imr;
-    if (!pending) return -1;
+    if (!pending)
+        return -1;
     if (c->special_mask) {
         /* SMM: every unmasked level not itself in service may interrupt,
          * lower priorities included (datasheet, "Special Mask Mode"). */
@@ -41,9 +43,11 @@ static int chip_pending(const struct pic_chip *c, bool master)
     int req = highest(c, pending);
     uint8_t in_service = c->isr;
     /* SFNM: a slave may interrupt again while its master input is in service. */
-    if (master && c->sfnm) in_service &= ~c->icw3;
+    if (master && c->sfnm)
+        in_service &= ~c->icw3;
     int cur = highest(c, in_service);
-    if (cur >= 0 && priority(c, req) >= priority(c, cur)) return -1;
+    if (cur >= 0 && priority(c, req) >= priority(c, cur))
+        return -1;
     return req;
 }
 
@@ -51,7 +55,8 @@ static void chip_input(struct pic_chip *c, int n, int level)
 {
     uint8_t mask = (uint8_t)(1u << n);
     if (level) {
-        if ((level_mask(c) & mask) || !(c->input & mask)) c->irr |= mask;
+        if ((level_mask(c) & mask) || !(c->input & mask))
+            c->irr |= mask;
         c->input |= mask;
     } else {
         /* The request is withdrawn: the 8259A needs IR high until INTA, and
@@ -65,9 +70,11 @@ static void chip_ack(struct pic_chip *c, int irq)
 {
     uint8_t mask = (uint8_t)(1u << irq);
     /* An edge request is consumed; a level request stays while IR is high. */
-    if (!(level_mask(c) & mask)) c->irr &= (uint8_t)~mask;
+    if (!(level_mask(c) & mask))
+        c->irr &= (uint8_t)~mask;
     if (c->auto_eoi) {
-        if (c->rotate_aeoi) c->lowest = (uint8_t)irq;
+        if (c->rotate_aeoi)
+            c->lowest = (uint8_t)irq;
     } else {
         c->isr |= mask;
     }
@@ -77,7 +84,8 @@ static void pic_update(struct pic *pic)
 {
     struct pic_chip *m = &pic->s.chip[MASTER];
     int slave_int = chip_pending(&pic->s.chip[SLAVE], false) >= 0;
-    if (slave_int != !!(m->input & (1u << CASCADE_IRQ))) chip_input(m, CASCADE_IRQ, slave_int);
+    if (slave_int != !!(m->input & (1u << CASCADE_IRQ)))
+        chip_input(m, CASCADE_IRQ, slave_int);
     int intr = chip_pending(m, true) >= 0;
     if (intr != pic->s.intr) {
         pic->s.intr = intr;
@@ -108,7 +116,8 @@ void pic_reset(struct pic *pic)
 void pic_init(struct pic *pic, const struct irq_line *intr)
 {
     memset(pic, 0, sizeof *pic);
-    if (intr) pic->intr = *intr;
+    if (intr)
+        pic->intr = *intr;
     pic_reset(pic);
 }
 
@@ -124,7 +133,8 @@ struct irq_line pic_irq_line(struct pic *pic, int n)
 
 void pic_set_irq(struct pic *pic, int n, int level)
 {
-    if (n < 0 || n > 15 || n == CASCADE_IRQ) return;
+    if (n < 0 || n > 15 || n == CASCADE_IRQ)
+        return;
     chip_input(&pic->s.chip[n >> 3], n & 7, level != 0);
     pic_update(pic);
 }
@@ -168,9 +178,11 @@ static void write_ocw2(struct pic_chip *c, uint8_t v)
     case 1:                                /* non-specific EOI */
     case 5: {                              /* rotate on non-specific EOI */
         int irq = highest(c, c->isr);
-        if (irq < 0) break;
+        if (irq < 0)
+            break;
         c->isr &= (uint8_t) ~(1u << irq);
-        if (v >> 5 == 5) c->lowest = (uint8_t)irq;
+        if (v >> 5 == 5)
+            c->lowest = (uint8_t)irq;
         break;
     }
     case 3: c->isr &= (uint8_t) ~(1u << level); break; /* specific EOI */
@@ -200,9 +212,12 @@ void pic_write(struct pic *pic, int chip, int a0, uint8_t v)
             c->irr = c->input & level_mask(c);
             c->init_step = 2;
         } else if (v & 0x08) { /* OCW3 */
-            if (v & 0x04) c->poll = true;
-            if (v & 0x02) c->read_isr = v & 1;
-            if (v & 0x40) c->special_mask = v & 0x20;
+            if (v & 0x04)
+                c->poll = true;
+            if (v & 0x02)
+                c->read_isr = v & 1;
+            if (v & 0x40)
+                c->special_mask = v & 0x20;
         } else {
             write_ocw2(c, v);
         }
@@ -230,12 +245,14 @@ void pic_write(struct pic *pic, int chip, int a0, uint8_t v)
 uint8_t pic_read(struct pic *pic, int chip, int a0)
 {
     struct pic_chip *c = &pic->s.chip[chip & 1];
-    if (a0) return c->imr;
+    if (a0)
+        return c->imr;
     if (c->poll) {
         /* Poll: the read is the INTA; I bit 7, W2-W0 the level. */
         c->poll = false;
         int irq = chip_pending(c, chip == MASTER);
-        if (irq < 0) return 0;
+        if (irq < 0)
+            return 0;
         chip_ack(c, irq);
         pic_update(pic);
         return (uint8_t)(0x80 | irq);

@@ -55,7 +55,8 @@ static void sync(struct pit_counter *c, uint64_t k)
         c->base = initial_count(c);
         c->reload_pending = false;
     }
-    if (c->running && k >= c->load_tick) c->null_count = false;
+    if (c->running && k >= c->load_tick)
+        c->null_count = false;
 }
 
 static void start(struct pit_counter *c, uint64_t tick, uint32_t base)
@@ -68,7 +69,8 @@ static void start(struct pit_counter *c, uint64_t tick, uint32_t base)
 
 static bool out_at(const struct pit_counter *c, uint64_t k)
 {
-    if (!c->running || k < c->load_tick) return c->out_idle;
+    if (!c->running || k < c->load_tick)
+        return c->out_idle;
     uint64_t e = k - c->load_tick, n = c->base;
     switch (eff_mode(c)) {
     case 0: return c->tc_before || e >= n;  /* high at terminal count */
@@ -82,7 +84,8 @@ static bool out_at(const struct pit_counter *c, uint64_t k)
 /* Binary CE value (0 .. wrap-1). */
 static uint32_t ce_at(const struct pit_counter *c, uint64_t k)
 {
-    if (!c->running || k < c->load_tick) return c->ce_idle;
+    if (!c->running || k < c->load_tick)
+        return c->ce_idle;
     uint64_t e = k - c->load_tick, n = c->base, w = wrap(c), v;
     switch (eff_mode(c)) {
     case 2: v = n - e % n; break;
@@ -104,18 +107,22 @@ static uint32_t ce_at(const struct pit_counter *c, uint64_t k)
 /* The first edge after k at which OUT changes, or UINT64_MAX. */
 static uint64_t next_edge(const struct pit_counter *c, uint64_t k)
 {
-    if (!c->running) return UINT64_MAX;
+    if (!c->running)
+        return UINT64_MAX;
     if (k < c->load_tick) {
-        if (out_at(c, c->load_tick) != c->out_idle) return c->load_tick;
+        if (out_at(c, c->load_tick) != c->out_idle)
+            return c->load_tick;
         k = c->load_tick;
     }
     uint64_t e = k - c->load_tick, n = c->base, L = c->load_tick, t = UINT64_MAX;
     switch (eff_mode(c)) {
     case 0:
-        if (!c->tc_before && e < n) t = L + n;
+        if (!c->tc_before && e < n)
+            t = L + n;
         break;
     case 1:
-        if (e < n) t = L + n;
+        if (e < n)
+            t = L + n;
         break;
     case 2:
         if (n >= 2) {
@@ -125,7 +132,8 @@ static uint64_t next_edge(const struct pit_counter *c, uint64_t k)
         break;
     case 3: {
         uint64_t p = e % n, s = L + e - p, h = (n + 1) / 2;
-        if (h < n) t = p < h ? s + h : s + n;
+        if (h < n)
+            t = p < h ? s + h : s + n;
         break;
     }
     default:
@@ -135,7 +143,8 @@ static uint64_t next_edge(const struct pit_counter *c, uint64_t k)
             t = L + n + 1;
         break;
     }
-    if (c->reload_pending && c->reload_tick < t) t = c->reload_tick;
+    if (c->reload_pending && c->reload_tick < t)
+        t = c->reload_tick;
     return t;
 }
 
@@ -158,8 +167,10 @@ static void drive_irq(struct pit *pit, uint64_t k, bool from_timer)
     bool level = out_at(c, k);
     /* A timer that finds OUT still high missed a whole low pulse (skipped
      * edges): the PIC must still see a rising edge. */
-    if (from_timer && level && c->irq_level) irq_lower(&pit->irq0);
-    if (level != c->irq_level || from_timer) irq_set(&pit->irq0, level);
+    if (from_timer && level && c->irq_level)
+        irq_lower(&pit->irq0);
+    if (level != c->irq_level || from_timer)
+        irq_set(&pit->irq0, level);
     c->irq_level = level;
     c->next_edge_tick = next_edge(c, k);
     if (c->next_edge_tick == UINT64_MAX)
@@ -178,13 +189,15 @@ static void timer_fire(void *opaque, uint64_t now_ns)
     struct pit *pit = opaque;
     uint64_t now = pit_ticks_at(now_ns), k = pit->s.c[0].next_edge_tick;
     uint64_t period = pit->s.c[0].base ? pit->s.c[0].base : 1;
-    if (k > now || now - k > period * MAX_REPLAY_PERIODS) k = now;
+    if (k > now || now - k > period * MAX_REPLAY_PERIODS)
+        k = now;
     drive_irq(pit, k, true);
 }
 
 static void counter_changed(struct pit *pit, int i)
 {
-    if (i == 0) update_irq(pit);
+    if (i == 0)
+        update_irq(pit);
 }
 
 static void counter_reset(struct pit_counter *c, bool gate)
@@ -206,7 +219,8 @@ void pit_init(struct pit *pit, struct vclock *clock, const struct irq_line *irq0
 {
     memset(pit, 0, sizeof *pit);
     pit->clock = clock;
-    if (irq0) pit->irq0 = *irq0;
+    if (irq0)
+        pit->irq0 = *irq0;
     vtimer_init(&pit->timer, clock, timer_fire, pit);
     pit_reset(pit);
 }
@@ -219,7 +233,8 @@ static uint16_t ce_formatted(const struct pit_counter *c, uint64_t k)
 
 static void latch_count(struct pit_counter *c, uint64_t k)
 {
-    if (c->latch_bytes) return; /* a second latch before the read is ignored */
+    if (c->latch_bytes)
+        return; /* a second latch before the read is ignored */
     c->latch = ce_formatted(c, k);
     c->latch_bytes = c->rw == 3 ? 2 : 1;
 }
@@ -263,7 +278,8 @@ static void load_count(struct pit_counter *c, uint64_t k)
         }
         break;
     case 4:
-        if (c->gate) start(c, k + 1, n);
+        if (c->gate)
+            start(c, k + 1, n);
         break;
     default: break; /* 1, 5: the count waits for a gate trigger */
     }
@@ -274,10 +290,12 @@ static void write_control(struct pit *pit, uint8_t v, uint64_t k)
     int sel = v >> 6;
     if (sel == 3) { /* read-back command */
         for (int i = 0; i < 3; i++) {
-            if (!(v & (2u << i))) continue;
+            if (!(v & (2u << i)))
+                continue;
             struct pit_counter *c = &pit->s.c[i];
             sync(c, k);
-            if (!(v & 0x20)) latch_count(c, k);
+            if (!(v & 0x20))
+                latch_count(c, k);
             if (!(v & 0x10) && !c->status_latched) {
                 c->status = (uint8_t)(out_at(c, k) << 7 | c->null_count << 6 | c->rw << 4 |
                                       c->mode << 1 | c->bcd);
@@ -322,7 +340,8 @@ static void write_count(struct pit *pit, int i, uint8_t v, uint64_t k)
             c->write_msb_next = true;
             /* Mode 0: writing the first byte stops the count, OUT goes low. */
             if (eff_mode(c) == 0) {
-                if (c->running) freeze(c, k);
+                if (c->running)
+                    freeze(c, k);
                 c->out_idle = false;
                 c->tc_before = false;
                 counter_changed(pit, i);
@@ -348,7 +367,8 @@ static uint8_t read_count(struct pit *pit, int i, uint64_t k)
     if (c->latch_bytes) {
         bool msb = c->rw == 2 || (c->rw == 3 && c->latch_bytes == 1);
         c->latch_bytes--;
-        if (c->rw != 3) c->latch_bytes = 0;
+        if (c->rw != 3)
+            c->latch_bytes = 0;
         return msb ? c->latch >> 8 : c->latch & 0xff;
     }
     uint16_t v = ce_formatted(c, k);
@@ -362,7 +382,8 @@ static uint8_t read_count(struct pit *pit, int i, uint64_t k)
 
 uint8_t pit_read(struct pit *pit, int port)
 {
-    if (port == 3) return 0xff; /* the control register cannot be read */
+    if (port == 3)
+        return 0xff; /* the control register cannot be read */
     return read_count(pit, port & 3, now_tick(pit));
 }
 
@@ -380,18 +401,21 @@ void pit_set_gate(struct pit *pit, int i, bool level)
     struct pit_counter *c = &pit->s.c[i];
     uint64_t k = now_tick(pit);
     sync(c, k);
-    if (c->gate == level) return;
+    if (c->gate == level)
+        return;
     c->gate = level;
     switch (eff_mode(c)) {
     case 0:
     case 4:
         /* GATE low suspends counting; high resumes it from where it stopped. */
         if (!level) {
-            if (c->running) freeze(c, k);
+            if (c->running)
+                freeze(c, k);
         } else if (c->loaded && !c->running) {
             uint32_t base = c->ce_idle ? c->ce_idle : wrap(c);
             c->tc_before = eff_mode(c) == 0 && c->out_idle;
-            if (eff_mode(c) == 4) c->out_idle = true;
+            if (eff_mode(c) == 4)
+                c->out_idle = true;
             start(c, k + 1, base);
         }
         break;
@@ -406,7 +430,8 @@ void pit_set_gate(struct pit *pit, int i, bool level)
     default:
         /* Modes 2, 3: GATE low forces OUT high and stops; rising reloads. */
         if (!level) {
-            if (c->running) freeze(c, k);
+            if (c->running)
+                freeze(c, k);
             c->out_idle = true;
         } else if (c->loaded) {
             start(c, k + 1, initial_count(c));

@@ -21,8 +21,10 @@ uint8_t port61_read(struct port61 *p)
 {
     uint64_t ticks = pit_ticks_at(vclock_now(p->pit->clock));
     uint8_t v = p->value & 0x0f;
-    if (ticks / REFRESH_TICKS & 1) v |= 0x10;
-    if (pit_get_out(p->pit, 2)) v |= 0x20;
+    if (ticks / REFRESH_TICKS & 1)
+        v |= 0x10;
+    if (pit_get_out(p->pit, 2))
+        v |= 0x20;
     return v;
 }
 

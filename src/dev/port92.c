@@ -10,7 +10,8 @@ void port92_reset(struct port92 *p)
 void port92_init(struct port92 *p, const struct sys_hooks *hooks)
 {
     memset(p, 0, sizeof *p);
-    if (hooks) p->hooks = *hooks;
+    if (hooks)
+        p->hooks = *hooks;
     port92_reset(p);
 }
 
@@ -23,8 +24,10 @@ void port92_write(struct port92 *p, uint8_t v)
 {
     uint8_t old = p->value;
     p->value = v & 3;
-    if ((old ^ v) & 2) sys_hooks_a20(&p->hooks, v & 2);
-    if ((v & 1) && !(old & 1)) sys_hooks_reset(&p->hooks);
+    if ((old ^ v) & 2)
+        sys_hooks_a20(&p->hooks, v & 2);
+    if ((v & 1) && !(old & 1))
+        sys_hooks_reset(&p->hooks);
 }
 
 bool port92_a20(const struct port92 *p)

@@ -35,18 +35,22 @@ uint8_t ps2_set2_to_set1(uint8_t code)
 {
     /* No key sends 02, but the scan-set reply "2" reads back as 0x41 through
      * the translator (as F7's 83 does); drivers check for it. */
-    if (code == 0x02) return 0x41;
+    if (code == 0x02)
+        return 0x41;
     for (size_t i = 0; i < sizeof set1_set2_pairs / sizeof set1_set2_pairs[0]; i++)
-        if (set1_set2_pairs[i][1] == code) return set1_set2_pairs[i][0];
+        if (set1_set2_pairs[i][1] == code)
+            return set1_set2_pairs[i][0];
     return code;
 }
 
 static void push(struct ps2kbd *kbd, uint8_t v)
 {
-    if (kbd->s.count == PS2KBD_QUEUE) return; /* buffer overrun: dropped */
+    if (kbd->s.count == PS2KBD_QUEUE)
+        return; /* buffer overrun: dropped */
     kbd->s.queue[(kbd->s.head + kbd->s.count) % PS2KBD_QUEUE] = v;
     kbd->s.count++;
-    if (kbd->notify) kbd->notify(kbd->opaque);
+    if (kbd->notify)
+        kbd->notify(kbd->opaque);
 }
 
 static void flush(struct ps2kbd *kbd)
@@ -82,7 +86,8 @@ bool ps2kbd_has_data(const struct ps2kbd *kbd)
 
 uint8_t ps2kbd_read(struct ps2kbd *kbd)
 {
-    if (!kbd->s.count) return 0;
+    if (!kbd->s.count)
+        return 0;
     uint8_t v = kbd->s.queue[kbd->s.head];
     kbd->s.head = (kbd->s.head + 1) % PS2KBD_QUEUE;
     kbd->s.count--;
@@ -175,19 +180,23 @@ void ps2kbd_write(struct ps2kbd *kbd, uint8_t v)
 
 void ps2kbd_key(struct ps2kbd *kbd, uint8_t set2_code, bool extended, bool down)
 {
-    if (!kbd->s.scanning) return;
-    if (extended) push(kbd, 0xe0);
+    if (!kbd->s.scanning)
+        return;
+    if (extended)
+        push(kbd, 0xe0);
     if (kbd->s.scan_set == 1) {
         push(kbd, (uint8_t)(ps2_set2_to_set1(set2_code) | (down ? 0 : 0x80)));
         return;
     }
-    if (!down) push(kbd, 0xf0);
+    if (!down)
+        push(kbd, 0xf0);
     push(kbd, set2_code);
 }
 
 void ps2kbd_send_raw(struct ps2kbd *kbd, const uint8_t *bytes, int n)
 {
-    if (!kbd->s.scanning) return;
+    if (!kbd->s.scanning)
+        return;
     for (int i = 0; i < n; i++)
         push(kbd, bytes[i]);
 }

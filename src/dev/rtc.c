@@ -72,14 +72,16 @@ static int from_reg(const struct rtc *rtc, uint8_t r)
 
 static uint8_t hour_to_reg(const struct rtc *rtc, int h)
 {
-    if (rtc->s.cmos[RTC_REG_B] & B_24H) return to_reg(rtc, h);
+    if (rtc->s.cmos[RTC_REG_B] & B_24H)
+        return to_reg(rtc, h);
     int h12 = h % 12 ? h % 12 : 12;
     return (uint8_t)(to_reg(rtc, h12) | (h >= 12 ? 0x80 : 0));
 }
 
 static int hour_from_reg(const struct rtc *rtc, uint8_t r)
 {
-    if (rtc->s.cmos[RTC_REG_B] & B_24H) return from_reg(rtc, r);
+    if (rtc->s.cmos[RTC_REG_B] & B_24H)
+        return from_reg(rtc, r);
     return from_reg(rtc, r & 0x7f) % 12 + (r & 0x80 ? 12 : 0);
 }
 
@@ -89,8 +91,10 @@ static void advance_time(struct rtc *rtc, uint64_t seconds)
     uint8_t *c = rtc->s.cmos;
     int mon = from_reg(rtc, c[RTC_MONTH]), dom = from_reg(rtc, c[RTC_DAY_OF_MONTH]);
     int64_t year = from_reg(rtc, c[RTC_CENTURY]) * 100 + from_reg(rtc, c[RTC_YEAR]);
-    if (mon < 1 || mon > 12) mon = 1;
-    if (dom < 1) dom = 1;
+    if (mon < 1 || mon > 12)
+        mon = 1;
+    if (dom < 1)
+        dom = 1;
     int64_t days = days_from_civil(year, mon, dom);
     int64_t t = days * 86400 + hour_from_reg(rtc, c[RTC_HOURS]) * 3600 +
                 from_reg(rtc, c[RTC_MINUTES]) * 60 + from_reg(rtc, c[RTC_SECONDS]);
@@ -114,7 +118,8 @@ static bool alarm_matches(const uint8_t *c)
     /* An alarm byte of 0xC0-0xFF is "don't care" (datasheet, alarm). */
     for (int i = 0; i < 3; i++) {
         uint8_t alarm = c[RTC_SECONDS_ALARM + 2 * i], now = c[RTC_SECONDS + 2 * i];
-        if (alarm < 0xc0 && alarm != now) return false;
+        if (alarm < 0xc0 && alarm != now)
+            return false;
     }
     return true;
 }
@@ -124,7 +129,8 @@ static bool alarm_matches(const uint8_t *c)
 static uint64_t updates_ended(const struct rtc *rtc, uint64_t now)
 {
     uint64_t first_end = rtc->s.origin_ns + FIRST_UPDATE_NS + T_UC_NS;
-    if (!rtc->s.divider_running || now < first_end) return 0;
+    if (!rtc->s.divider_running || now < first_end)
+        return 0;
     return (now - first_end) / NS_PER_S + 1;
 }
 
@@ -138,7 +144,8 @@ static uint64_t update_end_ns(const struct rtc *rtc, uint64_t k)
 static uint64_t period_cycles(const struct rtc *rtc)
 {
     int rs = rtc->s.cmos[RTC_REG_A] & 15;
-    if (!rs) return 0;
+    if (!rs)
+        return 0;
     return rs <= 2 ? 1ull << (rs + 6) : 1ull << (rs - 1);
 }
 
@@ -157,7 +164,8 @@ static uint64_t ns_of_cycle(const struct rtc *rtc, uint64_t t)
 static uint64_t periodic_count(const struct rtc *rtc, uint64_t now)
 {
     uint64_t p = period_cycles(rtc);
-    if (!p || !rtc->s.divider_running || now < rtc->s.origin_ns) return 0;
+    if (!p || !rtc->s.divider_running || now < rtc->s.origin_ns)
+        return 0;
     return cycles_at(rtc, now) / p;
 }
 
@@ -168,9 +176,11 @@ static bool pf_now(const struct rtc *rtc, uint64_t now)
 
 static bool in_uip_window(const struct rtc *rtc, uint64_t now)
 {
-    if (!rtc->s.divider_running || (rtc->s.cmos[RTC_REG_B] & B_SET)) return false;
+    if (!rtc->s.divider_running || (rtc->s.cmos[RTC_REG_B] & B_SET))
+        return false;
     uint64_t t = now - rtc->s.origin_ns + T_BUC_NS;
-    if (now < rtc->s.origin_ns || t < FIRST_UPDATE_NS) return false;
+    if (now < rtc->s.origin_ns || t < FIRST_UPDATE_NS)
+        return false;
     return (t - FIRST_UPDATE_NS) % NS_PER_S < T_BUC_NS + T_UC_NS;
 }
 
@@ -178,21 +188,27 @@ static bool in_uip_window(const struct rtc *rtc, uint64_t now)
 static void sync(struct rtc *rtc, uint64_t now)
 {
     uint64_t n = updates_ended(rtc, now);
-    if (n <= rtc->s.updates_done) return;
+    if (n <= rtc->s.updates_done)
+        return;
     uint64_t delta = n - rtc->s.updates_done;
     rtc->s.updates_done = n;
-    if (rtc->s.cmos[RTC_REG_B] & B_SET) return; /* SET inhibits updates */
-    if (delta > 1) advance_time(rtc, delta - 1);
+    if (rtc->s.cmos[RTC_REG_B] & B_SET)
+        return; /* SET inhibits updates */
+    if (delta > 1)
+        advance_time(rtc, delta - 1);
     advance_time(rtc, 1);
     rtc->s.cmos[RTC_REG_C] |= C_UF;
-    if (alarm_matches(rtc->s.cmos)) rtc->s.cmos[RTC_REG_C] |= C_AF;
+    if (alarm_matches(rtc->s.cmos))
+        rtc->s.cmos[RTC_REG_C] |= C_AF;
 }
 
 static uint8_t flags_now(const struct rtc *rtc, uint64_t now)
 {
     uint8_t f = rtc->s.cmos[RTC_REG_C] & (C_AF | C_UF);
-    if (pf_now(rtc, now)) f |= C_PF;
-    if (f & rtc->s.cmos[RTC_REG_B] & (B_PIE | B_AIE | B_UIE)) f |= C_IRQF;
+    if (pf_now(rtc, now))
+        f |= C_PF;
+    if (f & rtc->s.cmos[RTC_REG_B] & (B_PIE | B_AIE | B_UIE))
+        f |= C_IRQF;
     return f;
 }
 
@@ -213,7 +229,8 @@ static void update_irq(struct rtc *rtc)
             next = ns_of_cycle(rtc, (periodic_count(rtc, now) + 1) * period_cycles(rtc));
         if ((b & (B_UIE | B_AIE)) && !(b & B_SET)) {
             uint64_t u = update_end_ns(rtc, rtc->s.updates_done);
-            if (u < next) next = u;
+            if (u < next)
+                next = u;
         }
     }
     if (next == VCLOCK_NEVER)
@@ -254,8 +271,10 @@ static void set_memory_size(struct rtc *rtc, uint64_t ram)
     uint64_t base_kib = ram / 1024 < 640 ? ram / 1024 : 640;
     uint64_t ext_kib = ram > (1u << 20) ? (ram - (1u << 20)) / 1024 : 0;
     uint64_t blocks = ram > (16u << 20) ? (ram - (16u << 20)) / 65536 : 0;
-    if (ext_kib > 65535) ext_kib = 65535;
-    if (blocks > 65535) blocks = 65535;
+    if (ext_kib > 65535)
+        ext_kib = 65535;
+    if (blocks > 65535)
+        blocks = 65535;
     c[0x15] = (uint8_t)base_kib;
     c[0x16] = (uint8_t)(base_kib >> 8);
     c[0x17] = c[0x30] = (uint8_t)ext_kib;
@@ -277,7 +296,8 @@ void rtc_init(struct rtc *rtc, struct vclock *clock, const struct irq_line *irq8
 {
     memset(rtc, 0, sizeof *rtc);
     rtc->clock = clock;
-    if (irq8) rtc->irq = *irq8;
+    if (irq8)
+        rtc->irq = *irq8;
     vtimer_init(&rtc->timer, clock, timer_fire, rtc);
     /* The state a PC BIOS leaves: 32.768 kHz divider, 1024 Hz rate, BCD, 24 h. */
     rtc->s.cmos[RTC_REG_A] = 0x26;
@@ -344,7 +364,8 @@ void rtc_cmos_write(struct rtc *rtc, uint8_t index, uint8_t value)
     }
     case RTC_REG_B:
         /* Setting SET aborts the update cycle and clears UIE (datasheet). */
-        if (value & B_SET) value &= (uint8_t)~B_UIE;
+        if (value & B_SET)
+            value &= (uint8_t)~B_UIE;
         rtc->s.cmos[RTC_REG_B] = value;
         break;
     case RTC_REG_C:
@@ -356,7 +377,8 @@ void rtc_cmos_write(struct rtc *rtc, uint8_t index, uint8_t value)
 
 uint8_t rtc_read(struct rtc *rtc, int port)
 {
-    if (!(port & 1)) return 0xff; /* the index register is write only */
+    if (!(port & 1))
+        return 0xff; /* the index register is write only */
     return rtc_cmos_read(rtc, rtc->s.index);
 }
 

@@ -16,12 +16,14 @@ struct sys_hooks {
 
 static inline void sys_hooks_a20(const struct sys_hooks *h, bool enabled)
 {
-    if (h->set_a20) h->set_a20(h->opaque, enabled);
+    if (h->set_a20)
+        h->set_a20(h->opaque, enabled);
 }
 
 static inline void sys_hooks_reset(const struct sys_hooks *h)
 {
-    if (h->reset) h->reset(h->opaque);
+    if (h->reset)
+        h->reset(h->opaque);
 }
 
 #endif

@@ -58,11 +58,16 @@ static int rx_trigger(const struct uart *u)
 static uint8_t iir_source(const struct uart *u)
 {
     uint8_t ier = u->s.ier;
-    if ((ier & IER_RLS) && (u->s.lsr & LSR_ERRORS)) return IIR_RLS;
-    if ((ier & IER_RDA) && u->s.rx_count && u->s.rx_count >= rx_trigger(u)) return IIR_RDA;
-    if ((ier & IER_RDA) && u->s.timeout_pending) return IIR_CTI;
-    if ((ier & IER_THRE) && u->s.thre_pending) return IIR_THRE;
-    if ((ier & IER_MSI) && (u->s.msr & 0x0f)) return IIR_MSI;
+    if ((ier & IER_RLS) && (u->s.lsr & LSR_ERRORS))
+        return IIR_RLS;
+    if ((ier & IER_RDA) && u->s.rx_count && u->s.rx_count >= rx_trigger(u))
+        return IIR_RDA;
+    if ((ier & IER_RDA) && u->s.timeout_pending)
+        return IIR_CTI;
+    if ((ier & IER_THRE) && u->s.thre_pending)
+        return IIR_THRE;
+    if ((ier & IER_MSI) && (u->s.msr & 0x0f))
+        return IIR_MSI;
     return IIR_NONE;
 }
 
@@ -94,7 +99,8 @@ static void update(struct uart *u)
 static void timer_fire(void *opaque, uint64_t now_ns)
 {
     struct uart *u = opaque;
-    if (fifo_on(u) && u->s.rx_count) u->s.timeout_pending = true;
+    if (fifo_on(u) && u->s.rx_count)
+        u->s.timeout_pending = true;
     update(u);
 }
 
@@ -109,10 +115,12 @@ static void rx_clear(struct uart *u)
 static bool rx_push(struct uart *u, uint8_t v, bool overrun_if_full)
 {
     if (u->s.rx_count >= rx_capacity(u)) {
-        if (!overrun_if_full) return false;
+        if (!overrun_if_full)
+            return false;
         /* Overrun: FIFO mode drops the new byte; without FIFO it replaces RBR. */
         u->s.lsr |= LSR_OE;
-        if (!fifo_on(u)) u->s.rx[u->s.rx_head] = v;
+        if (!fifo_on(u))
+            u->s.rx[u->s.rx_head] = v;
         return true;
     }
     u->s.rx[(u->s.rx_head + u->s.rx_count) % UART_FIFO_SIZE] = v;
@@ -125,17 +133,22 @@ static bool rx_push(struct uart *u, uint8_t v, bool overrun_if_full)
 static void set_msr_inputs(struct uart *u, uint8_t now)
 {
     uint8_t old = u->s.msr & 0xf0, changed = old ^ now, delta = 0;
-    if (changed & MSR_CTS) delta |= 0x01;
-    if (changed & MSR_DSR) delta |= 0x02;
-    if ((old & MSR_RI) && !(now & MSR_RI)) delta |= 0x04; /* trailing edge of RI */
-    if (changed & MSR_DCD) delta |= 0x08;
+    if (changed & MSR_CTS)
+        delta |= 0x01;
+    if (changed & MSR_DSR)
+        delta |= 0x02;
+    if ((old & MSR_RI) && !(now & MSR_RI))
+        delta |= 0x04; /* trailing edge of RI */
+    if (changed & MSR_DCD)
+        delta |= 0x08;
     u->s.msr = (uint8_t)(now | (u->s.msr & 0x0f) | delta);
 }
 
 static uint8_t modem_lines(const struct uart *u)
 {
     uint8_t mcr = u->s.mcr;
-    if (!(mcr & MCR_LOOP)) return u->s.modem_in & 0xf0;
+    if (!(mcr & MCR_LOOP))
+        return u->s.modem_in & 0xf0;
     return (uint8_t)((mcr & MCR_RTS ? MSR_CTS : 0) | (mcr & MCR_DTR ? MSR_DSR : 0) |
                      (mcr & MCR_OUT1 ? MSR_RI : 0) | (mcr & MCR_OUT2 ? MSR_DCD : 0));
 }
@@ -157,7 +170,8 @@ void uart_init(struct uart *u, struct vclock *clock, const struct irq_line *irq,
 {
     memset(u, 0, sizeof *u);
     u->clock = clock;
-    if (irq) u->irq = *irq;
+    if (irq)
+        u->irq = *irq;
     u->write = write;
     u->write_opaque = write_opaque;
     vtimer_init(&u->timer, clock, timer_fire, u);
@@ -173,11 +187,13 @@ size_t uart_rx_space(const struct uart *u)
 
 size_t uart_receive(struct uart *u, const uint8_t *buf, size_t len)
 {
-    if (u->s.mcr & MCR_LOOP) return len; /* serial input disconnected */
+    if (u->s.mcr & MCR_LOOP)
+        return len; /* serial input disconnected */
     size_t n = 0;
     while (n < len && rx_push(u, buf[n], false))
         n++;
-    if (n) update(u);
+    if (n)
+        update(u);
     return n;
 }
 
@@ -193,7 +209,8 @@ uint8_t uart_read(struct uart *u, int offset)
     uint8_t v = 0;
     switch (offset & 7) {
     case 0:
-        if (u->s.lcr & LCR_DLAB) return (uint8_t)u->s.divisor;
+        if (u->s.lcr & LCR_DLAB)
+            return (uint8_t)u->s.divisor;
         if (u->s.rx_count) {
             v = u->s.rx[u->s.rx_head];
             u->s.rx_head = (u->s.rx_head + 1) % UART_FIFO_SIZE;
@@ -201,19 +218,23 @@ uint8_t uart_read(struct uart *u, int offset)
         } else {
             v = u->s.rx[u->s.rx_head];
         }
-        if (!u->s.rx_count) u->s.lsr &= (uint8_t)~LSR_DR;
+        if (!u->s.rx_count)
+            u->s.lsr &= (uint8_t)~LSR_DR;
         u->s.timeout_pending = false;
         u->s.rx_activity_ns = vclock_now(u->clock);
         break;
     case 1:
-        if (u->s.lcr & LCR_DLAB) return (uint8_t)(u->s.divisor >> 8);
+        if (u->s.lcr & LCR_DLAB)
+            return (uint8_t)(u->s.divisor >> 8);
         v = u->s.ier;
         break;
     case 2:
         v = iir_source(u);
         /* Reading IIR while it reports THRE clears that interrupt. */
-        if (v == IIR_THRE) u->s.thre_pending = false;
-        if (fifo_on(u)) v |= IIR_FIFO;
+        if (v == IIR_THRE)
+            u->s.thre_pending = false;
+        if (fifo_on(u))
+            v |= IIR_FIFO;
         break;
     case 3: v = u->s.lcr; break;
     case 4: v = u->s.mcr; break;
@@ -252,12 +273,15 @@ void uart_write(struct uart *u, int offset, uint8_t v)
             break;
         }
         /* Enabling ETBEI while THR is empty raises THRE (16550A behaviour). */
-        if ((v & IER_THRE) && !(u->s.ier & IER_THRE)) u->s.thre_pending = true;
+        if ((v & IER_THRE) && !(u->s.ier & IER_THRE))
+            u->s.thre_pending = true;
         u->s.ier = v & 0x0f;
         break;
     case 2:
-        if ((v ^ u->s.fcr) & FCR_ENABLE) rx_clear(u); /* toggling the FIFOs empties them */
-        if (v & FCR_CLEAR_RX) rx_clear(u);
+        if ((v ^ u->s.fcr) & FCR_ENABLE)
+            rx_clear(u); /* toggling the FIFOs empties them */
+        if (v & FCR_CLEAR_RX)
+            rx_clear(u);
         u->s.fcr = v & 0xc9;
         break;
     case 3: u->s.lcr = v; break;

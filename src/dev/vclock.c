@@ -11,7 +11,8 @@ void vclock_init(struct vclock *clock, uint32_t ns_per_insn)
 void vtimer_init(struct vtimer *t, struct vclock *clock, vtimer_fn fire, void *opaque)
 {
     *t = (struct vtimer){fire, opaque, VCLOCK_NEVER, clock};
-    if (clock->timer_count < VCLOCK_MAX_TIMERS) clock->timers[clock->timer_count++] = t;
+    if (clock->timer_count < VCLOCK_MAX_TIMERS)
+        clock->timers[clock->timer_count++] = t;
 }
 
 void vtimer_arm(struct vtimer *t, uint64_t deadline_ns)
@@ -28,13 +29,15 @@ uint64_t vclock_next_deadline(const struct vclock *clock)
 {
     uint64_t next = VCLOCK_NEVER;
     for (int i = 0; i < clock->timer_count; i++)
-        if (clock->timers[i]->deadline_ns < next) next = clock->timers[i]->deadline_ns;
+        if (clock->timers[i]->deadline_ns < next)
+            next = clock->timers[i]->deadline_ns;
     return next;
 }
 
 void vclock_advance(struct vclock *clock, uint64_t now_ns)
 {
-    if (now_ns > clock->now_ns) clock->now_ns = now_ns;
+    if (now_ns > clock->now_ns)
+        clock->now_ns = now_ns;
     for (;;) {
         struct vtimer *due = NULL;
         for (int i = 0; i < clock->timer_count; i++) {
@@ -42,7 +45,8 @@ void vclock_advance(struct vclock *clock, uint64_t now_ns)
             if (t->deadline_ns <= clock->now_ns && (!due || t->deadline_ns < due->deadline_ns))
                 due = t;
         }
-        if (!due) return;
+        if (!due)
+            return;
         due->deadline_ns = VCLOCK_NEVER;
         due->fire(due->opaque, clock->now_ns);
     }

@@ -45,14 +45,16 @@ static enum walk_status walk_legacy(struct phys_space *ps, const struct walk_ctx
     /* SDM Vol. 3, 4.3: PD at CR3[31:12], indexed by linear[31:22]. */
     uint64_t pde_addr = (ctx->cr3 & PAGE_MASK) | ((linear >> 22) << 2);
     uint32_t pde = (uint32_t)phys_read(ps, pde_addr, 4);
-    if (!(pde & PTE_P)) return WALK_NOT_PRESENT;
+    if (!(pde & PTE_P))
+        return WALK_NOT_PRESENT;
     w->entry_size = 4;
     w->entry[0] = pde_addr;
     w->entry_count = 1;
 
     if ((ctx->cr4 & WALK_CR4_PSE) && (pde & PTE_PS)) {
         /* 4 MiB page; with CR4.PSE = 0 the PS bit is ignored (table 4-5). */
-        if (pde & PDE4M_RSVD) return WALK_RESERVED;
+        if (pde & PDE4M_RSVD)
+            return WALK_RESERVED;
         w->frame = (pde & 0xffc00000u) | ((uint64_t)((pde >> 13) & PSE36_HIGH_MASK) << 32);
         w->page_size = SIZE_4M;
         w->final_value = pde;
@@ -65,7 +67,8 @@ static enum walk_status walk_legacy(struct phys_space *ps, const struct walk_ctx
     /* A PDE referencing a page table and a PTE have no reserved bits (4.7). */
     uint64_t pte_addr = (pde & PAGE_MASK) | (((linear >> 12) & 0x3ff) << 2);
     uint32_t pte = (uint32_t)phys_read(ps, pte_addr, 4);
-    if (!(pte & PTE_P)) return WALK_NOT_PRESENT;
+    if (!(pte & PTE_P))
+        return WALK_NOT_PRESENT;
     w->entry[1] = pte_addr;
     w->entry_count = 2;
     w->frame = pte & PAGE_MASK;
@@ -90,21 +93,25 @@ static enum walk_status walk_pae(struct phys_space *ps, const struct walk_ctx *c
 
     uint64_t pdpte_addr = (ctx->cr3 & 0xffffffe0u) | ((linear >> 30) << 3);
     uint64_t pdpte = phys_read(ps, pdpte_addr, 8);
-    if (!(pdpte & PTE_P)) return WALK_NOT_PRESENT;
-    if (pdpte & PDPTE_RSVD) return WALK_RESERVED;
+    if (!(pdpte & PTE_P))
+        return WALK_NOT_PRESENT;
+    if (pdpte & PDPTE_RSVD)
+        return WALK_RESERVED;
 
     /* PAE PDPTEs carry no R/W, U/S, XD or A bit: they do not take part in access
      * rights (4.6) and are not marked accessed. */
     uint64_t pde_addr = (pdpte & PAE_ADDR_4K) | (((linear >> 21) & 0x1ff) << 3);
     uint64_t pde = phys_read(ps, pde_addr, 8);
-    if (!(pde & PTE_P)) return WALK_NOT_PRESENT;
+    if (!(pde & PTE_P))
+        return WALK_NOT_PRESENT;
     w->entry_size = 8;
     w->entry[0] = pde_addr;
     w->entry_count = 1;
 
     if (pde & PTE_PS) {
         /* 2 MiB page: CR4.PSE does not matter with PAE (4.1.1). */
-        if (pde & (rsvd | PDE2M_RSVD)) return WALK_RESERVED;
+        if (pde & (rsvd | PDE2M_RSVD))
+            return WALK_RESERVED;
         w->frame = pde & PAE_ADDR_2M;
         w->page_size = SIZE_2M;
         w->final_value = pde;
@@ -113,12 +120,15 @@ static enum walk_status walk_pae(struct phys_space *ps, const struct walk_ctx *c
         w->xd = nxe && (pde & PTE_XD);
         return WALK_OK;
     }
-    if (pde & rsvd) return WALK_RESERVED;
+    if (pde & rsvd)
+        return WALK_RESERVED;
 
     uint64_t pte_addr = (pde & PAE_ADDR_4K) | (((linear >> 12) & 0x1ff) << 3);
     uint64_t pte = phys_read(ps, pte_addr, 8);
-    if (!(pte & PTE_P)) return WALK_NOT_PRESENT;
-    if (pte & rsvd) return WALK_RESERVED;
+    if (!(pte & PTE_P))
+        return WALK_NOT_PRESENT;
+    if (pte & rsvd)
+        return WALK_RESERVED;
     w->entry[1] = pte_addr;
     w->entry_count = 2;
     w->frame = pte & PAE_ADDR_4K;
@@ -137,15 +147,18 @@ static enum walk_status walk_pae(struct phys_space *ps, const struct walk_ctx *c
 static void set_entry_bits(struct phys_space *ps, uint64_t addr, int size, uint64_t bits)
 {
     uint64_t v = phys_read(ps, addr, size);
-    if ((v & bits) != bits) phys_write(ps, addr, v | bits, size);
+    if ((v & bits) != bits)
+        phys_write(ps, addr, v | bits, size);
 }
 
 static void fill_fault(struct page_fault *fault, const struct walk_ctx *ctx, uint32_t linear,
                        enum mem_access access, uint32_t cause)
 {
     uint32_t code = cause;
-    if (access == ACCESS_WRITE) code |= PF_ERR_W;
-    if (ctx->user) code |= PF_ERR_U;
+    if (access == ACCESS_WRITE)
+        code |= PF_ERR_W;
+    if (ctx->user)
+        code |= PF_ERR_U;
     /* SDM Vol. 3, 4.7: I/D is reported only with CR4.PAE = 1 and EFER.NXE = 1 (or
      * SMEP, which a P6 lacks); otherwise it stays 0 for instruction fetches too. */
     if (access == ACCESS_EXEC && (ctx->cr4 & WALK_CR4_PAE) && (ctx->efer & WALK_EFER_NXE))
@@ -193,7 +206,8 @@ static bool walk_common(struct phys_space *ps, const struct walk_ctx *ctx, uint3
         /* SDM Vol. 3, 4.8: A in every entry used, D in the final entry on a write. */
         for (int i = 0; i < w.entry_count; i++) {
             uint64_t bits = PTE_A;
-            if (i == w.entry_count - 1 && access == ACCESS_WRITE) bits |= PTE_D;
+            if (i == w.entry_count - 1 && access == ACCESS_WRITE)
+                bits |= PTE_D;
             set_entry_bits(ps, w.entry[i], w.entry_size, bits);
         }
     }

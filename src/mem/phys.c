@@ -21,7 +21,8 @@ bool phys_init(struct phys_space *ps, uint64_t ram_size)
 void phys_free(struct phys_space *ps)
 {
     for (int i = 0; i < ps->region_count; i++)
-        if (ps->regions[i].kind == PHYS_ROM) free(ps->regions[i].host);
+        if (ps->regions[i].kind == PHYS_ROM)
+            free(ps->regions[i].host);
     free(ps->ram);
     free(ps->pages);
     memset(ps, 0, sizeof *ps);
@@ -39,7 +40,8 @@ static bool add_region(struct phys_space *ps, struct phys_region region)
 bool phys_map_rom(struct phys_space *ps, uint64_t base, const void *data, uint64_t size)
 {
     uint8_t *copy = malloc(size);
-    if (!copy) return false;
+    if (!copy)
+        return false;
     memcpy(copy, data, size);
     if (!add_region(ps, (struct phys_region){base, size, PHYS_ROM, copy, NULL, NULL})) {
         free(copy);
@@ -58,7 +60,8 @@ const struct phys_region *phys_find_region(const struct phys_space *ps, uint64_t
 {
     for (int i = 0; i < ps->region_count; i++) {
         const struct phys_region *r = &ps->regions[i];
-        if (paddr - r->base < r->size) return r;
+        if (paddr - r->base < r->size)
+            return r;
     }
     return NULL;
 }
@@ -69,10 +72,12 @@ uint8_t *phys_page_ptr(struct phys_space *ps, uint64_t paddr, bool write)
     const struct phys_region *r = phys_find_region(ps, page);
     if (r) {
         /* A ROM region serves whole pages only; a partial page goes the slow way. */
-        if (r->kind != PHYS_ROM || write || page + PAGE_SIZE > r->base + r->size) return NULL;
+        if (r->kind != PHYS_ROM || write || page + PAGE_SIZE > r->base + r->size)
+            return NULL;
         return r->host + (page - r->base);
     }
-    if (page < ps->ram_size) return ps->ram + page;
+    if (page < ps->ram_size)
+        return ps->ram + page;
     return NULL;
 }
 
@@ -80,10 +85,12 @@ static uint8_t read_byte(struct phys_space *ps, uint64_t paddr)
 {
     const struct phys_region *r = phys_find_region(ps, paddr);
     if (r) {
-        if (r->kind == PHYS_ROM) return r->host[paddr - r->base];
+        if (r->kind == PHYS_ROM)
+            return r->host[paddr - r->base];
         return (uint8_t)r->ops->read(r->opaque, (uint32_t)(paddr - r->base), 1);
     }
-    if (paddr < ps->ram_size) return ps->ram[paddr];
+    if (paddr < ps->ram_size)
+        return ps->ram[paddr];
     return 0xff;
 }
 
@@ -91,7 +98,8 @@ static void write_byte(struct phys_space *ps, uint64_t paddr, uint8_t value)
 {
     const struct phys_region *r = phys_find_region(ps, paddr);
     if (r) {
-        if (r->kind == PHYS_MMIO) r->ops->write(r->opaque, (uint32_t)(paddr - r->base), value, 1);
+        if (r->kind == PHYS_MMIO)
+            r->ops->write(r->opaque, (uint32_t)(paddr - r->base), value, 1);
         return;
     }
     if (paddr < ps->ram_size) {
@@ -128,7 +136,8 @@ void phys_write(struct phys_space *ps, uint64_t paddr, uint64_t value, int size)
         r->ops->write(r->opaque, (uint32_t)(paddr - r->base), (uint32_t)value, size);
         return;
     }
-    if (whole && r && r->kind == PHYS_ROM) return;
+    if (whole && r && r->kind == PHYS_ROM)
+        return;
     if (whole) {
         memcpy(ps->ram + paddr, &value, (size_t)size);
         phys_notify_write(ps, paddr, (uint32_t)size);
@@ -140,7 +149,8 @@ void phys_write(struct phys_space *ps, uint64_t paddr, uint64_t value, int size)
 
 bool phys_copy_to(struct phys_space *ps, uint64_t paddr, const void *src, size_t len)
 {
-    if (paddr > ps->ram_size || len > ps->ram_size - paddr) return false;
+    if (paddr > ps->ram_size || len > ps->ram_size - paddr)
+        return false;
     memcpy(ps->ram + paddr, src, len);
     phys_notify_write(ps, paddr, (uint32_t)len);
     return true;
@@ -164,7 +174,8 @@ static bool for_each_ram_page(const struct phys_space *ps, uint64_t paddr, uint3
     while (len && paddr < ps->ram_size) {
         uint32_t in_page = PAGE_SIZE - (uint32_t)(paddr & (PAGE_SIZE - 1));
         uint32_t n = len < in_page ? len : in_page;
-        if (fn(&ps->pages[paddr >> PAGE_SHIFT], paddr, n, ctx)) return true;
+        if (fn(&ps->pages[paddr >> PAGE_SHIFT], paddr, n, ctx))
+            return true;
         paddr += n;
         len -= n;
     }

@@ -17,7 +17,8 @@ void tlb_flush_nonglobal(struct tlb *tlb)
 {
     for (int k = 0; k < TLB_KINDS; k++)
         for (unsigned i = 0; i < TLB_ENTRIES; i++)
-            if (!tlb->entries[k][i].global) invalidate(&tlb->entries[k][i]);
+            if (!tlb->entries[k][i].global)
+                invalidate(&tlb->entries[k][i]);
 }
 
 void tlb_flush_page(struct tlb *tlb, uint32_t linear)

@@ -44,7 +44,8 @@ static bool fail(const char *option, const char *fmt, const char *detail)
 
 static bool readable_file(const struct option_spec *spec, const char *path)
 {
-    if (access(path, R_OK) == 0) return true;
+    if (access(path, R_OK) == 0)
+        return true;
     fprintf(stderr, "bt86: -%s: cannot open '%s': %s\n", spec->name, path, strerror(errno));
     return false;
 }
@@ -53,7 +54,8 @@ static bool apply_memory(const struct option_spec *spec, const char *arg,
                          struct machine_config *config)
 {
     uint64_t bytes;
-    if (arg[0] == 's' && strncmp(arg, "size=", 5) == 0) arg += 5;
+    if (arg[0] == 's' && strncmp(arg, "size=", 5) == 0)
+        arg += 5;
     if (!options_parse_size(arg, &bytes))
         return fail(spec->name, "invalid RAM size '%s' (use a number of MiB, or a suffix K M G)",
                     arg);
@@ -68,7 +70,8 @@ static bool apply_memory(const struct option_spec *spec, const char *arg,
 static bool apply_path(const struct option_spec *spec, const char *arg,
                        struct machine_config *config)
 {
-    if (!readable_file(spec, arg)) return false;
+    if (!readable_file(spec, arg))
+        return false;
     if (strcmp(spec->name, "kernel") == 0)
         config->kernel = arg;
     else if (strcmp(spec->name, "initrd") == 0)
@@ -214,7 +217,8 @@ void options_print_help(FILE *out)
         fprintf(out, "\n%s:\n", group_titles[g]);
         for (size_t i = 0; i < OPTION_COUNT; i++) {
             const struct option_spec *o = &options[i];
-            if (o->group != (enum option_group)g) continue;
+            if (o->group != (enum option_group)g)
+                continue;
             char left[40];
             snprintf(left, sizeof left, "-%s%s%s", o->name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
@@ -225,11 +229,13 @@ void options_print_help(FILE *out)
 
 bool options_parse_size(const char *text, uint64_t *bytes)
 {
-    if (!text[0] || text[0] == '-' || text[0] == '+') return false;
+    if (!text[0] || text[0] == '-' || text[0] == '+')
+        return false;
     char *end;
     errno = 0;
     unsigned long long value = strtoull(text, &end, 10);
-    if (errno || end == text) return false;
+    if (errno || end == text)
+        return false;
     unsigned shift = 20; /* QEMU: a bare number is MiB */
     if (*end) {
         switch (*end) {
@@ -250,9 +256,11 @@ bool options_parse_size(const char *text, uint64_t *bytes)
             end += 2;
         else if (*end == 'B')
             end++;
-        if (*end) return false;
+        if (*end)
+            return false;
     }
-    if (value > (UINT64_MAX >> shift)) return false;
+    if (value > (UINT64_MAX >> shift))
+        return false;
     *bytes = (uint64_t)value << shift;
     return true;
 }
@@ -260,7 +268,8 @@ bool options_parse_size(const char *text, uint64_t *bytes)
 static const struct option_spec *find_option(const char *name)
 {
     for (size_t i = 0; i < OPTION_COUNT; i++)
-        if (strcmp(options[i].name, name) == 0) return &options[i];
+        if (strcmp(options[i].name, name) == 0)
+            return &options[i];
     return NULL;
 }
 
@@ -303,8 +312,10 @@ enum options_result options_parse(int argc, char **argv, struct machine_config *
             fprintf(stderr, "bt86: -%s: not implemented yet\n", spec->name);
             return OPTIONS_ERROR;
         }
-        if (!spec->apply(spec, arg, config)) return OPTIONS_ERROR;
-        if (spec->apply == show_help || spec->apply == show_version) return OPTIONS_EXIT;
+        if (!spec->apply(spec, arg, config))
+            return OPTIONS_ERROR;
+        if (spec->apply == show_help || spec->apply == show_version)
+            return OPTIONS_EXIT;
     }
     if (config->initrd && !config->kernel) {
         fprintf(stderr, "bt86: -initrd needs -kernel\n");

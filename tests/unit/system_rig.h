@@ -109,7 +109,8 @@ static inline void tss_task(struct rig *r, uint32_t base, uint32_t eip, uint32_t
     wr32(r, base + 0x38, esp);
     wr32(r, base + 0x4c, SEL_CODE0);
     for (uint32_t off = 0x48; off <= 0x5c; off += 4)
-        if (off != 0x4c) wr32(r, base + off, SEL_DATA0);
+        if (off != 0x4c)
+            wr32(r, base + off, SEL_DATA0);
     wr32(r, base + 0x64, 0x00680000u); /* I/O map base past the limit: no bitmap */
 }
 

@@ -67,7 +67,8 @@
 static int setup(void **state)
 {
     struct phys_space *ps = calloc(1, sizeof *ps);
-    if (!ps || !phys_init(ps, RAM_SIZE)) return -1;
+    if (!ps || !phys_init(ps, RAM_SIZE))
+        return -1;
     *state = ps;
     return 0;
 }
@@ -238,7 +239,8 @@ static void permission_matrix(void **state)
                             ok = acc != ACCESS_WRITE || rw_all || !wp;
 
                         struct walk_ctx ctx = fmt ? pae(0, user) : legacy(0, user);
-                        if (wp) ctx.cr0 |= CR0_WP;
+                        if (wp)
+                            ctx.cr0 |= CR0_WP;
                         uint32_t lin = fmt ? PAE_LIN : L_LIN;
                         uint64_t pde_a = fmt ? PAE_PDE : L_PDE, pte_a = fmt ? PAE_PTE : L_PTE;
                         if (fmt)

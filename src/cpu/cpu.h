@@ -115,10 +115,11 @@ struct cpu_bus {
 
 /* How cpu_run returned. */
 enum cpu_exit {
-    CPU_EXIT_BUDGET,   /* the instruction budget ran out */
-    CPU_EXIT_REQUEST,  /* cpu_request_exit was called (a device wants attention) */
-    CPU_EXIT_HALT,     /* HLT: waiting for an interrupt */
-    CPU_EXIT_SHUTDOWN, /* triple fault: the board decides (reset) */
+    CPU_EXIT_BUDGET,    /* the instruction budget ran out */
+    CPU_EXIT_REQUEST,   /* cpu_request_exit was called (a device wants attention) */
+    CPU_EXIT_HALT,      /* HLT: waiting for an interrupt */
+    CPU_EXIT_SHUTDOWN,  /* triple fault: the board decides (reset) */
+    CPU_EXIT_EXCEPTION, /* stop_on_exception: raised.vector/error_code hold it */
 };
 
 struct block;
@@ -173,8 +174,12 @@ struct cpu {
     /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
      * fault-time EIP for events raised while delivering a trap-like event. */
     uint32_t event_eip;
-    bool event_retired;  /* the event's instruction was counted as retired */
-    bool eip_committed;  /* a task switch set the new task's EIP: faults belong to it */
+    bool event_retired; /* the event's instruction was counted as retired */
+    bool eip_committed; /* a task switch set the new task's EIP: faults belong to it */
+    /* Tests and debuggers: an exception or INT n ends cpu_run with
+     * CPU_EXIT_EXCEPTION (EIP at the faulting instruction, or after a trap) instead
+     * of being delivered. */
+    bool stop_on_exception;
     bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
     bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
     uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */

@@ -91,6 +91,10 @@ void cpu_handle_raise(struct cpu *cpu)
     }
     if (cpu->raised.type == RAISE_BREAK)
         return;
+    if (cpu->stop_on_exception) {
+        cpu->exit_reason = CPU_EXIT_EXCEPTION;
+        return;
+    }
 
     int vector = cpu->raised.vector;
     int error_code = cpu->raised.error_code;

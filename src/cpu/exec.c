@@ -129,8 +129,8 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
         cpu_handle_raise(cpu);
 
     for (;;) {
-        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN)
-            return CPU_EXIT_SHUTDOWN;
+        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN || cpu->exit_reason == CPU_EXIT_EXCEPTION)
+            return cpu->exit_reason;
         if (cpu->cache->graveyard) {
             block_cache_collect(cpu->cache);
             cpu->prev_block = NULL;

@@ -313,6 +313,20 @@ static int jcc_code(ZydisMnemonic m)
     return -1;
 }
 
+/* The segment an override prefix byte selects, or -1. */
+static int segment_prefix(uint8_t b)
+{
+    switch (b) {
+    case 0x26: return SEG_ES;
+    case 0x2e: return SEG_CS;
+    case 0x36: return SEG_SS;
+    case 0x3e: return SEG_DS;
+    case 0x64: return SEG_FS;
+    case 0x65: return SEG_GS;
+    default: return -1;
+    }
+}
+
 static bool select_branch(struct insn *i, struct decoded *d)
 {
     const ZydisDecodedOperand *op = &d->ops[0];
@@ -347,6 +361,17 @@ static bool select_branch(struct insn *i, struct decoded *d)
     }
     if (!decode_rm_operand(i, op))
         return false;
+    if ((d->z.attributes & ZYDIS_ATTRIB_HAS_NOTRACK) && (i->flags & INSN_MEM)) {
+        /* Zydis reads 3E before an indirect branch as CET's NOTRACK and drops it as
+         * a segment override; a P6 has no CET, so the last segment prefix is DS. */
+        for (int p = d->z.raw.prefix_count - 1; p >= 0; p--) {
+            int s = segment_prefix(d->z.raw.prefixes[p].value);
+            if (s < 0)
+                continue;
+            i->seg = (uint8_t)s;
+            break;
+        }
+    }
     if (far) {
         i->fn = m == ZYDIS_MNEMONIC_JMP ? jmp_far_mem : call_far_mem;
         return true;

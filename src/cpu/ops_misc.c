@@ -161,6 +161,7 @@ static const struct select_entry entries[] = {
     {ZYDIS_MNEMONIC_CPUID, select_simple}, {ZYDIS_MNEMONIC_RDTSC, select_simple},
     {ZYDIS_MNEMONIC_UD2, select_simple},   {ZYDIS_MNEMONIC_UD0, select_simple},
     {ZYDIS_MNEMONIC_UD1, select_simple},   {ZYDIS_MNEMONIC_HLT, select_hlt},
+
 };
 
 SELECT_TABLE(ops_misc_table, entries);

@@ -199,6 +199,14 @@ static void xlat(struct cpu *cpu, const struct insn *i)
 
 static bool select_xlat(struct insn *i, struct decoded *d)
 {
+    /* decode.c skips ES-based memory operands when it looks for an override (they
+     * are string destinations), but XLAT's ES: prefix is a real override. */
+    for (int k = 0; k < d->z.operand_count; k++)
+        if (d->ops[k].type == ZYDIS_OPERAND_TYPE_MEMORY) {
+            int s = decode_sreg(d->ops[k].mem.segment);
+            if (s >= 0)
+                i->seg = (uint8_t)s;
+        }
     i->fn = xlat;
     return true;
 }

@@ -115,11 +115,14 @@ struct cpu_bus {
 
 /* How cpu_run returned. */
 enum cpu_exit {
-    CPU_EXIT_BUDGET,    /* the instruction budget ran out */
-    CPU_EXIT_REQUEST,   /* cpu_request_exit was called (a device wants attention) */
-    CPU_EXIT_HALT,      /* HLT: waiting for an interrupt */
-    CPU_EXIT_SHUTDOWN,  /* triple fault: the board decides (reset) */
-    CPU_EXIT_EXCEPTION, /* stop_on_exception: raised.vector/error_code hold it */
+    CPU_EXIT_BUDGET,   /* the instruction budget ran out */
+    CPU_EXIT_REQUEST,  /* cpu_request_exit was called (a device wants attention) */
+    CPU_EXIT_HALT,     /* HLT: waiting for an interrupt */
+    CPU_EXIT_SHUTDOWN, /* triple fault: the board decides (reset) */
+    /* an exception was raised while intercept_exceptions was set: cpu->raised says
+     * which, EIP is the faulting instruction's (the next one for traps and INT n),
+     * and nothing was delivered */
+    CPU_EXIT_EXCEPTION,
 };
 
 struct block;
@@ -154,11 +157,12 @@ struct cpu {
     uint64_t efer;
     uint32_t a20_mask; /* ~0, or ~(1 << 20) when the A20 gate is closed */
     bool halted;
-    bool intr_line;        /* INTR input from the interrupt controller */
-    bool inhibit_irq;      /* interrupt shadow after STI, MOV SS, POP SS */
-    bool exit_requested;   /* cpu_request_exit */
-    int delivering;        /* nonzero while an event is being delivered */
-    int delivering_vector; /* ... and which (double/triple fault detection) */
+    bool intr_line;            /* INTR input from the interrupt controller */
+    bool inhibit_irq;          /* interrupt shadow after STI, MOV SS, POP SS */
+    bool exit_requested;       /* cpu_request_exit */
+    bool intercept_exceptions; /* stop with CPU_EXIT_EXCEPTION instead of delivering */
+    int delivering;            /* nonzero while an event is being delivered */
+    int delivering_vector;     /* ... and which (double/triple fault detection) */
     enum cpu_exit exit_reason;
     uint64_t tsc_offset;
     /* Model-specific registers (msr.c). */
@@ -174,12 +178,8 @@ struct cpu {
     /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
      * fault-time EIP for events raised while delivering a trap-like event. */
     uint32_t event_eip;
-    bool event_retired; /* the event's instruction was counted as retired */
-    bool eip_committed; /* a task switch set the new task's EIP: faults belong to it */
-    /* Tests and debuggers: an exception or INT n ends cpu_run with
-     * CPU_EXIT_EXCEPTION (EIP at the faulting instruction, or after a trap) instead
-     * of being delivered. */
-    bool stop_on_exception;
+    bool event_retired;  /* the event's instruction was counted as retired */
+    bool eip_committed;  /* a task switch set the new task's EIP: faults belong to it */
     bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
     bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
     uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */

@@ -81,10 +81,9 @@ static inline uint32_t cpu_mode_bits(const struct cpu *cpu)
            ((uint32_t)(cpu->seg[SEG_CS].attr >> 12) & MODE_CODE32) |  /* D, attr bit 14 */
            ((uint32_t)(cpu->seg[SEG_SS].attr >> 11) & MODE_STACK32) | /* B, attr bit 14 */
            ((cpu->cr[0] >> 27) & MODE_PG) |                           /* CR0.PG, bit 31 */
-           /* Single-step and breakpoints are checked between blocks, so blocks
-            * shrink to one instruction while they are active (debug.c). */
-           ((cpu->eflags >> 3) & MODE_SINGLE) | /* EFLAGS.TF, bit 8 */
-           ((uint32_t)(cpu->dr_exec_bp | cpu->dr_data_bp) << 5);
+           /* Single-step and breakpoints are checked between blocks, so blocks shrink
+            * to one instruction while they are active. */
+           (((cpu->eflags & FLAG_TF) || cpu->dr_exec_bp || cpu->dr_data_bp) ? MODE_SINGLE : 0);
 }
 
 #endif

@@ -91,7 +91,8 @@ void cpu_handle_raise(struct cpu *cpu)
     }
     if (cpu->raised.type == RAISE_BREAK)
         return;
-    if (cpu->stop_on_exception) {
+    if (cpu->intercept_exceptions && !cpu->delivering) {
+        /* A debugger or test harness wants the event itself, undelivered. */
         cpu->exit_reason = CPU_EXIT_EXCEPTION;
         return;
     }

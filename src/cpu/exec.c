@@ -151,7 +151,7 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
         run_block(cpu, b);
         /* Fast path: follow direct links while nothing needs the checks above (an
          * exit request zeroes the budget; INTR may rise from an MMIO write). */
-        while (cpu->budget > 0 && !cpu->intr_line) {
+        while (cpu->budget > 0 && !cpu->intr_line && !(b->mode & MODE_SINGLE) && !cpu->db_pending) {
             struct block *next = linked_successor(b, cpu->eip);
             if (!next)
                 break;

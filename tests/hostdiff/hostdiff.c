@@ -97,8 +97,8 @@ static bool rig_init(struct rig *r)
     if (!r->cpu)
         return false;
     struct cpu *cpu = r->cpu;
-    cpu_set_flat32(cpu, 0x08);     /* PE, flat 4 GiB CS (D=1) and data segments (B=1) */
-    cpu->stop_on_exception = true; /* the case's exception ends the run, undelivered */
+    cpu->intercept_exceptions = true; /* report the first exception, as the native side does */
+    cpu_set_flat32(cpu, 0x08);        /* PE, flat 4 GiB CS (D=1) and data segments (B=1) */
     uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB;
     /* FS as in the helper: byte-granular, over the window only. */
     cpu_set_seg_cache(cpu, SEG_FS, HD_FS_SEL, HD_WINDOW, HD_FS_LIMIT,

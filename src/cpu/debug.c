@@ -88,6 +88,7 @@ bool debug_check_exec(struct cpu *cpu)
     if (!hit)
         return false;
     cpu->dr[6] = (cpu->dr[6] & ~0xfu) | hit;
+    cpu->prev_block = NULL;
     /* An instruction breakpoint is a fault; the handler sets RF in the saved EFLAGS
      * to resume past it (17.3.1.1). */
     cpu_deliver_event(cpu, EXC_DB, NO_ERROR_CODE, EVENT_FAULT);
@@ -105,5 +106,6 @@ void debug_after_insn(struct cpu *cpu, uint32_t eflags_before)
     if (!bits)
         return;
     cpu->dr[6] = (cpu->dr[6] & ~0xfu) | bits;
+    cpu->prev_block = NULL;
     cpu_deliver_event(cpu, EXC_DB, NO_ERROR_CODE, EVENT_TRAP);
 }

@@ -70,8 +70,9 @@ static struct block *find_block(struct cpu *cpu, struct block *prev)
     /* Chain prev to b when both sit on one guest page and prev ended in a direct
      * exit whose successor cannot depend on anything but its own bytes. */
     /* With paging, the linear pages must match too: a link is followed without a
-     * translation, which is only safe inside the page prev itself ran from. */
-    if (prev && (prev->flags & BLOCK_DIRECT_EXITS) && prev->mode == mode &&
+     * translation, which is only safe inside the page prev itself ran from. Blocks
+     * of the single-step mode are never linked: the debug checks run between them. */
+    if (prev && !(mode & MODE_SINGLE) && (prev->flags & BLOCK_DIRECT_EXITS) && prev->mode == mode &&
         prev->cs_base == cs_base && prev->phys_page2 == NO_SECOND_PAGE &&
         b->phys_page2 == NO_SECOND_PAGE && same_page(prev->phys, b->phys) &&
         same_page(prev->cs_base + prev->eip, b->cs_base + b->eip)) {

@@ -387,6 +387,9 @@ static void single_step_traps_after_each_instruction(void **state)
         0x9d,                                     /* popfd */
         0x90,                                     /* nop */
         0x90,                                     /* nop */
+        0xb9, 0x03, 0x00, 0x00, 0x00,             /* mov ecx, 3 */
+        0x49,                                     /* dec ecx */
+        0x75, 0xfd,                               /* jnz loop1 */
         0x9c,                                     /* pushfd */
         0x81, 0x24, 0x24, 0xff, 0xfe, 0xff, 0xff, /* and dword [esp], ~0x100 */
         0x9d,                                     /* popfd */
@@ -394,8 +397,9 @@ static void single_step_traps_after_each_instruction(void **state)
         0xf4,                                     /* hlt */
     };
     assert_int_equal(run_snippet(r, code, sizeof code), 0xff);
-    /* After NOP, NOP, PUSHFD, AND and the POPFD that cleared TF (SDM Vol. 3, 17.3.1.4). */
-    assert_int_equal(rd32(r, RESULT), 5);
+    /* After NOP, NOP, MOV, three DEC/JNZ pairs (a loop: linked blocks must not skip
+     * the trap), PUSHFD, AND and the POPFD that cleared TF (SDM Vol. 3, 17.3.1.4). */
+    assert_int_equal(rd32(r, RESULT), 12);
     assert_true(r->cpu->reg[REG_EAX] & 0x4000); /* DR6.BS */
 }
 
@@ -445,6 +449,27 @@ static void instruction_and_data_breakpoints(void **state)
     assert_int_equal(rd32(r, RESULT), 1);
     assert_int_equal(rd32(r, RESULT + 4), rd32(r, RESULT + 0x10)); /* a trap: the next EIP */
     assert_int_equal(r->cpu->dr[6] & 0xf, 2);
+    wr32(r, RESULT, 0);
+    static const uint8_t loop[] = {
+        0xb8, 0x00, 0x62, 0x00, 0x00,                               /* mov eax, 0x6200 */
+        0x0f, 0x23, 0xc8,                                           /* mov dr1, eax */
+        0xb8, 0x04, 0x00, 0xd0, 0x00,                               /* mov eax, 0x00d00004 */
+        0x0f, 0x23, 0xf8,                                           /* mov dr7, eax */
+        0xb9, 0x03, 0x00, 0x00, 0x00,                               /* mov ecx, 3 */
+        0xbb, 0xf4, 0x61, 0x00, 0x00,                               /* mov ebx, 0x61f4 */
+        0x83, 0xc3, 0x04,                                           /* add ebx, 4 */
+        0x89, 0x03,                                                 /* mov [ebx], eax */
+        0x49,                                                       /* dec ecx */
+        0x75, 0xf8,                                                 /* jnz again */
+        0xc7, 0x05, 0x10, 0x61, 0x00, 0x00, 0x1f, 0x00, 0x02, 0x00, /* mov dword [0x6110], hit */
+        0xf4,                                                       /* hlt */
+    };
+    /* The third iteration writes the watched dword: the trap must come right after
+     * that write, even though the loop's blocks ran before (and could be linked). */
+    assert_int_equal(run_snippet(r, loop, sizeof loop), 0xff);
+    assert_int_equal(rd32(r, RESULT), 1);
+    assert_int_equal(rd32(r, RESULT + 4), rd32(r, RESULT + 0x10));
+    assert_int_equal(r->cpu->reg[REG_ECX], 0);
 }
 
 int main(void)

@@ -3,6 +3,7 @@
 #include "cpu/decode.h"
 #include "cpu/flags.h"
 #include "cpu/memory.h"
+#include "cpu/msr.h"
 #include "cpu/segment.h"
 
 #include <stdlib.h>
@@ -79,7 +80,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->eip = 0xfff0;
     cpu->eflags = FLAG_FIXED1;
     cpu->lazy.op = LAZY_NONE;
-    cpu->cpl = 0;
+    cpu_set_cpl(cpu, 0);
     memset(cpu->cr, 0, sizeof cpu->cr);
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
     memset(cpu->dr, 0, sizeof cpu->dr);
@@ -101,7 +102,9 @@ void cpu_reset(struct cpu *cpu)
     cpu_set_seg_cache(cpu, SEG_CS, 0xf000, 0xffff0000u, 0xffff, attr | SEG_ATTR_CODE);
     cpu_set_seg_cache(cpu, SEG_LDTR, 0, 0, 0xffff, SEG_ATTR_P | 0x2);
     cpu_set_seg_cache(cpu, SEG_TR, 0, 0, 0xffff, SEG_ATTR_P | 0xb);
-    cpu->tlb_kind = cpu->tlb.entries[TLB_SUPERVISOR];
+    msr_reset(cpu);
+    cpu->dr_data_bp = cpu->dr_exec_bp = false;
+    cpu->db_pending = 0;
     mmu_flush(cpu);
     block_cache_flush(cpu->cache);
     cpu->cur_block = cpu->prev_block = NULL;
@@ -128,6 +131,30 @@ void cpu_set_cr0(struct cpu *cpu, uint32_t value)
     if ((old ^ cpu->cr[0]) & CR0_PE)
         for (int s = 0; s < SEG_COUNT; s++)
             segment_derive(&cpu->seg[s], !(cpu->cr[0] & CR0_PE));
+    if (!(cpu->cr[0] & CR0_PE))
+        cpu_set_cpl(cpu, 0); /* real mode runs at privilege 0 */
+}
+
+void cpu_set_cr3(struct cpu *cpu, uint32_t value)
+{
+    cpu->cr[3] = value;
+    mmu_flush_nonglobal(cpu);
+}
+
+void cpu_set_cr4(struct cpu *cpu, uint32_t value)
+{
+    uint32_t old = cpu->cr[4];
+    cpu->cr[4] = value;
+    /* Intel SDM Vol. 3, 4.10.4.1: changing PSE, PAE or PGE invalidates every TLB
+     * entry, global ones included. */
+    if ((old ^ value) & (CR4_PSE | CR4_PAE | CR4_PGE))
+        mmu_flush(cpu);
+}
+
+void cpu_set_cpl(struct cpu *cpu, uint32_t cpl)
+{
+    cpu->cpl = cpl;
+    cpu->tlb_kind = cpu->tlb.entries[cpl == 3 ? TLB_USER : TLB_SUPERVISOR];
 }
 
 void cpu_set_a20(struct cpu *cpu, bool enabled)

@@ -50,6 +50,20 @@ enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR,
 #define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
 
+#define CR4_VME 0x00000001u
+#define CR4_PVI 0x00000002u
+#define CR4_TSD 0x4u
+#define CR4_DE  0x00000008u
+#define CR4_PSE 0x00000010u
+#define CR4_PAE 0x00000020u
+#define CR4_MCE 0x00000040u
+#define CR4_PGE 0x00000080u
+#define CR4_PCE 0x00000100u
+/* CR4 bits a P6 with the features CPUID reports accepts; others #GP. */
+#define CR4_VALID                                                                                  \
+    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE |      \
+     0x600u)
+
 /* A segment register with its hidden descriptor cache. */
 struct segment {
     uint32_t base;
@@ -96,6 +110,9 @@ struct cpu_bus {
     uint32_t (*io_read)(void *opaque, uint16_t port, int size);
     void (*io_write)(void *opaque, uint16_t port, uint32_t value, int size);
     int (*irq_ack)(void *opaque); /* INTA: returns the vector of the pending IRQ */
+    /* Optional: told of every event before it is delivered (kind: enum event_kind in
+     * cpu/exception.h; error_code -1 when there is none), with CS:EIP as pushed. */
+    void (*trace_event)(void *opaque, int vector, int error_code, int kind);
     void *opaque;
 };
 
@@ -105,6 +122,10 @@ enum cpu_exit {
     CPU_EXIT_REQUEST,  /* cpu_request_exit was called (a device wants attention) */
     CPU_EXIT_HALT,     /* HLT: waiting for an interrupt */
     CPU_EXIT_SHUTDOWN, /* triple fault: the board decides (reset) */
+    /* an exception was raised while intercept_exceptions was set: cpu->raised says
+     * which, EIP is the faulting instruction's (the next one for traps and INT n),
+     * and nothing was delivered */
+    CPU_EXIT_EXCEPTION,
 };
 
 struct block;
@@ -139,13 +160,32 @@ struct cpu {
     uint64_t efer;
     uint32_t a20_mask; /* ~0, or ~(1 << 20) when the A20 gate is closed */
     bool halted;
-    bool intr_line;        /* INTR input from the interrupt controller */
-    bool inhibit_irq;      /* interrupt shadow after STI, MOV SS, POP SS */
-    bool exit_requested;   /* cpu_request_exit */
-    int delivering;        /* nonzero while an event is being delivered */
-    int delivering_vector; /* ... and which (double/triple fault detection) */
+    bool intr_line;            /* INTR input from the interrupt controller */
+    bool inhibit_irq;          /* interrupt shadow after STI, MOV SS, POP SS */
+    bool exit_requested;       /* cpu_request_exit */
+    bool intercept_exceptions; /* stop with CPU_EXIT_EXCEPTION instead of delivering */
+    int delivering;            /* nonzero while an event is being delivered */
+    int delivering_vector;     /* ... and which (double/triple fault detection) */
     enum cpu_exit exit_reason;
     uint64_t tsc_offset;
+    /* Model-specific registers (msr.c). */
+    struct {
+        uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+        uint64_t apic_base;
+        uint64_t pat;
+        uint64_t bios_sign;
+        uint64_t mtrr_def_type;
+        uint64_t mtrr_fixed[11];
+        uint64_t mtrr_var[16]; /* PHYSBASE0, PHYSMASK0, ... */
+    } msr;
+    /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
+     * fault-time EIP for events raised while delivering a trap-like event. */
+    uint32_t event_eip;
+    bool event_retired;  /* the event's instruction was counted as retired */
+    bool eip_committed;  /* a task switch set the new task's EIP: faults belong to it */
+    bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
+    bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
+    uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */
 
     /* --- machinery --- */
     struct phys_space *phys;
@@ -208,6 +248,10 @@ void cpu_set_flat32(struct cpu *cpu, uint16_t code_sel);
 
 /* Control register writes with their side effects (TLB flush, mode change). */
 void cpu_set_cr0(struct cpu *cpu, uint32_t value);
+void cpu_set_cr3(struct cpu *cpu, uint32_t value);
+void cpu_set_cr4(struct cpu *cpu, uint32_t value);
+/* Sets the CPL and points tlb_kind at its TLB array: the only way CPL changes. */
+void cpu_set_cpl(struct cpu *cpu, uint32_t cpl);
 void cpu_set_a20(struct cpu *cpu, bool enabled);
 
 /* Guest memory as the CPU sees it at the current CPL, for debuggers and tests:

@@ -239,7 +239,7 @@ struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode)
         }
         off += i->len;
         n++;
-        if (page2 != NO_SECOND_PAGE)
+        if (page2 != NO_SECOND_PAGE || (mode & MODE_SINGLE))
             break;
     }
 

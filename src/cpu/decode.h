@@ -19,6 +19,7 @@
 #define MODE_CODE32    0x04u
 #define MODE_STACK32   0x08u
 #define MODE_PG        0x10u
+#define MODE_SINGLE    0x20u /* one instruction per block: TF or debug breakpoints */
 #define MODE_CPL_SHIFT 8
 
 /* One instruction as Zydis decoded it, plus what its select function reports back. */
@@ -79,7 +80,10 @@ static inline uint32_t cpu_mode_bits(const struct cpu *cpu)
            ((cpu->eflags >> 16) & MODE_VM) |                          /* EFLAGS.VM, bit 17 */
            ((uint32_t)(cpu->seg[SEG_CS].attr >> 12) & MODE_CODE32) |  /* D, attr bit 14 */
            ((uint32_t)(cpu->seg[SEG_SS].attr >> 11) & MODE_STACK32) | /* B, attr bit 14 */
-           ((cpu->cr[0] >> 27) & MODE_PG);                            /* CR0.PG, bit 31 */
+           ((cpu->cr[0] >> 27) & MODE_PG) |                           /* CR0.PG, bit 31 */
+           /* Single-step and breakpoints are checked between blocks, so blocks shrink
+            * to one instruction while they are active. */
+           (((cpu->eflags & FLAG_TF) || cpu->dr_exec_bp || cpu->dr_data_bp) ? MODE_SINGLE : 0);
 }
 
 #endif

@@ -51,12 +51,23 @@ void cpu_handle_raise(struct cpu *cpu)
 {
     struct block *b = cpu->cur_block;
     const struct insn *i = cpu->cur_insn;
+    bool committed = cpu->eip_committed;
+    cpu->eip_committed = false;
+    cpu->db_pending &= ~0xfu; /* data breakpoints of an instruction that faulted */
     if (b) {
         uint32_t done = (uint32_t)(i - b->insns); /* instructions completed before i */
-        uint32_t eip = cpu->eip + i->eip_off;
+        uint32_t own = cpu->eip + i->eip_off;
+        uint32_t eip = own;
         cpu->cur_block = NULL;
         cpu->prev_block = NULL;
-        if (cpu->raised.type == RAISE_BREAK) {
+        cpu->event_retired = false;
+        if (committed) {
+            /* A task switch passed its point of no return: the fault belongs to the
+             * new task, whose EIP is already in place (Intel SDM Vol. 3, 7.3). */
+            done++;
+            eip = cpu->eip;
+            own = eip;
+        } else if (cpu->raised.type == RAISE_BREAK) {
             /* i completed; execution resumes after it */
             done++;
             eip = cpu->raised.next_eip;
@@ -66,22 +77,43 @@ void cpu_handle_raise(struct cpu *cpu)
             eip += i->len;
             if (!(b->mode & MODE_CODE32))
                 eip &= 0xffff;
+            cpu->event_retired = true;
         }
         cpu->icount += done;
         cpu->budget += (int32_t)(b->insn_count - done);
         cpu->eip = eip;
+        /* If delivering this event faults, the new fault is reported at the
+         * instruction itself. */
+        cpu->event_eip = own;
+    } else if (!cpu->delivering) {
+        cpu->event_eip = cpu->eip; /* a fetch or decode fault: EIP is exact */
+        cpu->event_retired = false;
     }
     if (cpu->raised.type == RAISE_BREAK)
         return;
+    if (cpu->intercept_exceptions && !cpu->delivering) {
+        /* A debugger or test harness wants the event itself, undelivered. */
+        cpu->exit_reason = CPU_EXIT_EXCEPTION;
+        return;
+    }
 
     int vector = cpu->raised.vector;
     int error_code = cpu->raised.error_code;
     enum event_kind kind = (enum event_kind)cpu->raised.kind;
     if (cpu->delivering) {
-        /* A fault while delivering an earlier event. */
+        /* A fault while delivering an earlier event: it is reported at the EIP of
+         * the instruction that caused the first (an INT n that did not retire). */
         int first = cpu->delivering_vector;
+        cpu->delivering = 0;
+        if (!committed) {
+            cpu->eip = cpu->event_eip;
+            if (cpu->event_retired) {
+                cpu->icount--;
+                cpu->budget++;
+                cpu->event_retired = false;
+            }
+        }
         if (first == EXC_DF && (contributory(vector) || vector == EXC_PF)) {
-            cpu->delivering = 0;
             cpu->exit_reason = CPU_EXIT_SHUTDOWN; /* triple fault */
             return;
         }
@@ -91,6 +123,13 @@ void cpu_handle_raise(struct cpu *cpu)
             kind = EVENT_FAULT;
         }
     }
+    cpu_deliver(cpu, vector, error_code, kind);
+}
+
+void cpu_deliver_event(struct cpu *cpu, int vector, int error_code, enum event_kind kind)
+{
+    cpu->event_eip = cpu->eip;
+    cpu->event_retired = false;
     cpu_deliver(cpu, vector, error_code, kind);
 }
 
@@ -122,6 +161,8 @@ static void deliver_real(struct cpu *cpu, int vector)
 
 void cpu_deliver(struct cpu *cpu, int vector, int error_code, enum event_kind kind)
 {
+    if (cpu->bus.trace_event)
+        cpu->bus.trace_event(cpu->bus.opaque, vector, error_code, kind);
     cpu->delivering++;
     cpu->delivering_vector = vector;
     if (!(cpu->cr[0] & CR0_PE)) {

@@ -53,6 +53,10 @@ noreturn void cpu_break_block(struct cpu *cpu, uint32_t next_eip);
  * execution loop, outside any block). May itself raise (double fault). */
 void cpu_deliver(struct cpu *cpu, int vector, int error_code, enum event_kind kind);
 
+/* Delivers an event that arrives between instructions (external interrupt, #DB
+ * trap) with cpu->eip as the EIP to push. */
+void cpu_deliver_event(struct cpu *cpu, int vector, int error_code, enum event_kind kind);
+
 /* Called by cpu_run after an exception longjmp (exec.c). */
 void cpu_handle_raise(struct cpu *cpu);
 

@@ -2,6 +2,7 @@
  * table, or decode it), run it, check interrupts and the budget between blocks.
  * Exceptions raised inside a block arrive here by longjmp. */
 #include "cpu/block_cache.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/exception.h"
 
@@ -68,9 +69,13 @@ static struct block *find_block(struct cpu *cpu, struct block *prev)
     }
     /* Chain prev to b when both sit on one guest page and prev ended in a direct
      * exit whose successor cannot depend on anything but its own bytes. */
-    if (prev && (prev->flags & BLOCK_DIRECT_EXITS) && prev->mode == mode &&
+    /* With paging, the linear pages must match too: a link is followed without a
+     * translation, which is only safe inside the page prev itself ran from. Blocks
+     * of the single-step mode are never linked: the debug checks run between them. */
+    if (prev && !(mode & MODE_SINGLE) && (prev->flags & BLOCK_DIRECT_EXITS) && prev->mode == mode &&
         prev->cs_base == cs_base && prev->phys_page2 == NO_SECOND_PAGE &&
-        b->phys_page2 == NO_SECOND_PAGE && same_page(prev->phys, b->phys)) {
+        b->phys_page2 == NO_SECOND_PAGE && same_page(prev->phys, b->phys) &&
+        same_page(prev->cs_base + prev->eip, b->cs_base + b->eip)) {
         enum block_exit_slot slot = eip == block_next_eip(prev) ? EXIT_FALLTHROUGH : EXIT_TAKEN;
         block_cache_link(prev, slot, b);
     }
@@ -109,7 +114,7 @@ static void check_interrupts(struct cpu *cpu)
         cpu->halted = false;
         cpu->prev_block = NULL;
         if (vector >= 0)
-            cpu_deliver(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
+            cpu_deliver_event(cpu, vector, NO_ERROR_CODE, EVENT_EXTERNAL);
     }
 }
 
@@ -125,8 +130,8 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
         cpu_handle_raise(cpu);
 
     for (;;) {
-        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN)
-            return CPU_EXIT_SHUTDOWN;
+        if (cpu->exit_reason == CPU_EXIT_SHUTDOWN || cpu->exit_reason == CPU_EXIT_EXCEPTION)
+            return cpu->exit_reason;
         if (cpu->cache->graveyard) {
             block_cache_collect(cpu->cache);
             cpu->prev_block = NULL;
@@ -138,12 +143,15 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
             return CPU_EXIT_REQUEST;
         if (cpu->budget <= 0)
             return CPU_EXIT_BUDGET;
+        if (cpu->dr_exec_bp && !(cpu->eflags & FLAG_RF) && debug_check_exec(cpu))
+            continue;
         struct block *b = find_block(cpu, cpu->prev_block);
         cpu->prev_block = NULL;
+        uint32_t before = cpu->eflags;
         run_block(cpu, b);
         /* Fast path: follow direct links while nothing needs the checks above (an
          * exit request zeroes the budget; INTR may rise from an MMIO write). */
-        while (cpu->budget > 0 && !cpu->intr_line) {
+        while (cpu->budget > 0 && !cpu->intr_line && !(b->mode & MODE_SINGLE) && !cpu->db_pending) {
             struct block *next = linked_successor(b, cpu->eip);
             if (!next)
                 break;
@@ -151,6 +159,9 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
             run_block(cpu, b);
         }
         cpu->prev_block = b;
+        /* db_pending outside single-step mode: the T bit of a task just entered. */
+        if ((b->mode & MODE_SINGLE) || cpu->db_pending)
+            debug_after_insn(cpu, before);
     }
 }
 

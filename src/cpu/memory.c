@@ -10,7 +10,7 @@ noreturn void seg_fault(struct cpu *cpu, int seg)
 
 /* Fills the TLB entry for linear's page from a completed translation. */
 static void tlb_fill(struct cpu *cpu, enum tlb_kind kind, uint32_t linear, uint64_t phys_page,
-                     bool writable, bool executable)
+                     bool writable, bool executable, bool global)
 {
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
     uint32_t page = linear & PAGE_MASK;
@@ -18,18 +18,26 @@ static void tlb_fill(struct cpu *cpu, enum tlb_kind kind, uint32_t linear, uint6
     uint8_t *host_w = host_r ? phys_page_ptr(cpu->phys, phys_page, true) : NULL;
     const struct page_desc *pd =
         phys_page < cpu->phys->ram_size ? &cpu->phys->pages[phys_page >> PAGE_SHIFT] : NULL;
+    /* A page watched by a data breakpoint keeps every data access on the slow
+     * path, where the breakpoint is checked (debug.c). */
+    uint32_t watch = cpu->dr_data_bp && debug_page_watched(cpu, page) ? TLB_SLOW : 0;
 
     e->phys_page = phys_page;
-    e->global = 0;
+    e->global = global;
     e->addend = host_r ? (uintptr_t)host_r - page : 0;
-    e->read_tag = host_r ? page : page | TLB_SLOW;
+    e->read_tag = (host_r ? page : page | TLB_SLOW) | watch;
     if (!writable)
         e->write_tag = TLB_INVALID; /* a write walks again, and faults or sets D */
     else if (host_w && !(pd && pd->code_chunks))
-        e->write_tag = page;
+        e->write_tag = page | watch;
     else
         e->write_tag = page | TLB_SLOW;
     e->exec_tag = executable ? page : TLB_INVALID;
+}
+
+static struct walk_ctx walk_ctx_for(const struct cpu *cpu, enum tlb_kind kind)
+{
+    return (struct walk_ctx){cpu->cr[0], cpu->cr[3], cpu->cr[4], cpu->efer, kind == TLB_USER};
 }
 
 uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access,
@@ -43,10 +51,31 @@ uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access
     if ((tag & ~TLB_SLOW) == page)
         return e->phys_page | (linear & (PAGE_SIZE - 1));
 
-    /* Paging is off: linear is physical, through the A20 gate. (The page walk for
-     * CR0.PG=1 comes with the system-architecture work.) */
-    uint64_t paddr = linear & cpu->a20_mask;
-    tlb_fill(cpu, kind, linear, paddr & ~(uint64_t)(PAGE_SIZE - 1), true, true);
+    if (!(cpu->cr[0] & CR0_PG)) {
+        /* Paging is off: linear is physical, through the A20 gate. */
+        uint64_t paddr = linear & cpu->a20_mask;
+        tlb_fill(cpu, kind, linear, paddr & ~(uint64_t)(PAGE_SIZE - 1), true, true, false);
+        return paddr;
+    }
+    struct walk_ctx ctx = walk_ctx_for(cpu, kind);
+    struct walk_result res;
+    struct page_fault pf;
+    enum mem_access acc = access == ACC_READ    ? ACCESS_READ
+                          : access == ACC_WRITE ? ACCESS_WRITE
+                                                : ACCESS_EXEC;
+    if (!page_walk(cpu->phys, &ctx, linear, acc, &res, &pf)) {
+        /* Intel SDM Vol. 3, 4.7: CR2 holds the linear address, the error code says
+         * why. */
+        cpu->cr[2] = pf.cr2;
+        cpu_raise(cpu, EXC_PF, (int)pf.error_code);
+    }
+    /* The A20 gate masks physical address bit 20 after translation. */
+    uint64_t a20 = ~((uint64_t)(~cpu->a20_mask));
+    uint64_t paddr = res.paddr & a20;
+    /* Writable in the TLB only once D is set, so the first write walks again and
+     * sets it (DESIGN.md, Memory). */
+    tlb_fill(cpu, kind, linear, paddr & ~(uint64_t)(PAGE_SIZE - 1), res.writable && res.dirty,
+             res.executable, res.global);
     return paddr;
 }
 
@@ -58,6 +87,19 @@ uint64_t mmu_translate_exec(struct cpu *cpu, uint32_t linear)
 void mmu_flush(struct cpu *cpu)
 {
     tlb_flush_all(&cpu->tlb);
+    block_cache_flush_jump_cache(cpu->cache);
+}
+
+void mmu_flush_nonglobal(struct cpu *cpu)
+{
+    tlb_flush_nonglobal(&cpu->tlb);
+    block_cache_flush_jump_cache(cpu->cache);
+}
+
+void mmu_flush_page(struct cpu *cpu, uint32_t linear)
+{
+    tlb_flush_page(&cpu->tlb, linear);
+    /* The jump cache is keyed by virtual EIP without the translation: drop it all. */
     block_cache_flush_jump_cache(cpu->cache);
 }
 
@@ -75,6 +117,8 @@ static void split_pages(struct cpu *cpu, uint32_t linear, int size, enum access_
 
 uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
 {
+    if (cpu->dr_data_bp)
+        debug_check_data(cpu, linear, size, false);
     if (!page_fits(linear, size)) {
         uint64_t paddr[2];
         int n;
@@ -95,6 +139,8 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind
 
 void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, enum tlb_kind kind)
 {
+    if (cpu->dr_data_bp)
+        debug_check_data(cpu, linear, size, true);
     if (!page_fits(linear, size)) {
         uint64_t paddr[2];
         int n;
@@ -133,7 +179,11 @@ void mem_write64_linear(struct cpu *cpu, uint32_t linear, uint64_t value)
 
 void mem_probe_write_slow(struct cpu *cpu, uint32_t linear, int size)
 {
-    enum tlb_kind kind = cpu_tlb_kind(cpu);
+    mem_probe_write_kind(cpu, linear, size, cpu_tlb_kind(cpu));
+}
+
+void mem_probe_write_kind(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
+{
     mmu_translate(cpu, linear, ACC_WRITE, kind);
     if (!page_fits(linear, size))
         mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
@@ -142,10 +192,18 @@ void mem_probe_write_slow(struct cpu *cpu, uint32_t linear, int size)
 bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len)
 {
     uint8_t *out = buf;
+    struct walk_ctx ctx = walk_ctx_for(cpu, cpu_tlb_kind(cpu));
     for (uint32_t i = 0; i < len; i++) {
-        if (cpu->cr[0] & CR0_PG)
-            return false; /* no non-faulting walk yet */
-        out[i] = (uint8_t)phys_read(cpu->phys, (linear + i) & cpu->a20_mask, 1);
+        uint32_t a = linear + i;
+        uint64_t paddr = a;
+        if (cpu->cr[0] & CR0_PG) {
+            struct walk_result res;
+            struct page_fault pf;
+            if (!page_walk_peek(cpu->phys, &ctx, a, &res, &pf))
+                return false;
+            paddr = res.paddr;
+        }
+        out[i] = (uint8_t)phys_read(cpu->phys, paddr & ~((uint64_t)(~cpu->a20_mask)), 1);
     }
     return true;
 }

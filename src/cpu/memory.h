@@ -69,6 +69,32 @@ static inline void lin_write(struct cpu *cpu, uint32_t linear, uint32_t value, i
     mem_write_slow(cpu, linear, value, size, cpu_tlb_kind(cpu));
 }
 
+/* Linear accesses with an explicit privilege kind: implicit supervisor accesses
+ * (descriptor tables, the TSS, a stack switch to an inner level) use
+ * TLB_SUPERVISOR whatever the CPL (Intel SDM Vol. 3, 4.6: "implicit supervisor-mode
+ * accesses"). */
+static inline uint32_t lin_read_kind(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
+{
+    struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
+    if (e->read_tag == (linear & PAGE_MASK) && page_fits(linear, size))
+        return load_host(e->addend + linear, size);
+    return mem_read_slow(cpu, linear, size, kind);
+}
+
+static inline void lin_write_kind(struct cpu *cpu, uint32_t linear, uint32_t value, int size,
+                                  enum tlb_kind kind)
+{
+    struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
+    if (e->write_tag == (linear & PAGE_MASK) && page_fits(linear, size)) {
+        store_host(e->addend + linear, value, size);
+        return;
+    }
+    mem_write_slow(cpu, linear, value, size, kind);
+}
+
+/* Checks a write of size bytes at linear would not fault (page level only). */
+void mem_probe_write_kind(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind);
+
 /* Segment checks (Intel SDM Vol. 3, 5.3): offset range and access rights. */
 static inline uint32_t seg_check(struct cpu *cpu, int seg, uint32_t off, int size, bool write)
 {
@@ -111,5 +137,14 @@ uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access
 
 /* Flushes the TLB and everything that caches translations (the jump cache). */
 void mmu_flush(struct cpu *cpu);
+/* MOV CR3 / task switch: all but global pages (Intel SDM Vol. 3, 4.10.4.1). */
+void mmu_flush_nonglobal(struct cpu *cpu);
+/* INVLPG. */
+void mmu_flush_page(struct cpu *cpu, uint32_t linear);
+
+/* Debug registers (debug.c): whether a data breakpoint covers the page, and the
+ * check made on every slow-path data access while one is enabled (raises #DB). */
+bool debug_page_watched(const struct cpu *cpu, uint32_t page);
+void debug_check_data(struct cpu *cpu, uint32_t linear, int size, bool write);
 
 #endif

@@ -20,6 +20,10 @@ extern const struct select_table ops_bit_table;    /* BT/BTS/BTR/BTC, BSF/BSR */
 extern const struct select_table ops_bcd_table;    /* DAA DAS AAA AAS AAM AAD */
 extern const struct select_table ops_string_table; /* MOVS CMPS SCAS LODS STOS INS OUTS */
 extern const struct select_table ops_io_table;     /* IN, OUT */
-extern const struct select_table ops_system_table; /* segment loads (LDS..), BOUND, system */
+extern const struct select_table ops_system_table; /* CR/DR moves, descriptor tables, MSRs */
+
+/* MOV to/from control and debug registers (ops_system.c), reached from MOV's
+ * select in ops_mov.c. */
+bool select_mov_crdr(struct insn *i, struct decoded *d);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cpu/ops.h"
 #include "cpu/protected.h"
 #include "cpu/segment.h"
+#include "cpu/vme.h"
 
 void branch_to(struct cpu *cpu, const struct insn *i, uint32_t target)
 {
@@ -239,15 +240,27 @@ static void jcxz(struct cpu *cpu, const struct insn *i)
         cpu->eip = next_eip(cpu, i);
 }
 
+/* INT n (cc = 0) is IOPL-sensitive in virtual-8086 mode; INT3 (cc = 1) is not
+ * (Intel SDM Vol. 3, 20.2.7 and Vol. 2, INT n). */
 static void int_n(struct cpu *cpu, const struct insn *i)
 {
+    if (!i->cc && (cpu->eflags & FLAG_VM)) {
+        /* With CR4.VME the TSS redirection bitmap decides (vme.c). */
+        if (cpu->cr[4] & CR4_VME) {
+            if (vme_int(cpu, i, (int)i->imm))
+                return;
+        } else if (((cpu->eflags & FLAG_IOPL) >> 12) < 3) {
+            cpu_raise(cpu, EXC_GP, 0);
+        }
+    }
     cpu_raise_trap(cpu, (int)i->imm, EVENT_SOFTWARE);
 }
 
+/* INTO is a software interrupt for the gate DPL check, like INT3. */
 static void into(struct cpu *cpu, const struct insn *i)
 {
     if (flags_get(cpu) & FLAG_OF)
-        cpu_raise_trap(cpu, EXC_OF, EVENT_TRAP);
+        cpu_raise_trap(cpu, EXC_OF, EVENT_SOFTWARE);
     cpu->eip = next_eip(cpu, i);
 }
 
@@ -393,9 +406,11 @@ static bool select_int(struct insn *i, struct decoded *d)
     case ZYDIS_MNEMONIC_INT:
         i->imm = (uint32_t)d->ops[0].imm.value.u & 0xff;
         i->fn = int_n;
+        i->flags |= INSN_SETS_EIP; /* a VME redirection jumps; other paths raise */
         break;
     case ZYDIS_MNEMONIC_INT3:
         i->imm = EXC_BP;
+        i->cc = 1;
         i->fn = int_n;
         break;
     case ZYDIS_MNEMONIC_INTO:

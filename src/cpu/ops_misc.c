@@ -4,6 +4,7 @@
 #include "cpu/cpuid.h"
 #include "cpu/flags.h"
 #include "cpu/ops.h"
+#include "cpu/vme.h"
 
 static void nop(struct cpu *cpu, const struct insn *i) {}
 
@@ -53,12 +54,20 @@ static void check_iopl(struct cpu *cpu)
 
 static void cli(struct cpu *cpu, const struct insn *i)
 {
+    if (vme_virtual_if(cpu)) {
+        vme_cli(cpu);
+        return;
+    }
     check_iopl(cpu);
     cpu->eflags &= ~FLAG_IF;
 }
 
 static void sti(struct cpu *cpu, const struct insn *i)
 {
+    if (vme_virtual_if(cpu)) {
+        vme_sti(cpu);
+        return;
+    }
     check_iopl(cpu);
     if (!(cpu->eflags & FLAG_IF))
         cpu->inhibit_irq = true; /* STI delays interrupts by one instruction */

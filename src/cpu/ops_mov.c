@@ -66,8 +66,9 @@ static bool select_mov(struct insn *i, struct decoded *d)
         i->fn = mov_rm_sreg;
         return true;
     }
-    if (dst->type == ZYDIS_OPERAND_TYPE_REGISTER && decode_gpr(dst->reg.value) < 0)
-        return false; /* control/debug registers: ops_system */
+    if ((dst->type == ZYDIS_OPERAND_TYPE_REGISTER && decode_gpr(dst->reg.value) < 0) ||
+        (src->type == ZYDIS_OPERAND_TYPE_REGISTER && decode_gpr(src->reg.value) < 0))
+        return select_mov_crdr(i, d); /* control/debug registers: ops_system */
     if (src->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
         if (!decode_rm_operand(i, dst))
             return false;

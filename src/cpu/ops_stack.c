@@ -2,6 +2,7 @@
 #include "cpu/flags.h"
 #include "cpu/ops.h"
 #include "cpu/segment.h"
+#include "cpu/vme.h"
 
 static void push_rm(struct cpu *cpu, const struct insn *i)
 {
@@ -134,6 +135,10 @@ static bool select_pusha(struct insn *i, struct decoded *d)
 
 static void pushf(struct cpu *cpu, const struct insn *i)
 {
+    if (vme_v86(cpu)) {
+        vme_pushf(cpu, i);
+        return;
+    }
     if ((cpu->eflags & FLAG_VM) && ((cpu->eflags & FLAG_IOPL) >> 12) < 3)
         cpu_raise(cpu, EXC_GP, 0); /* V86 without IOPL 3 (VME: system work) */
     /* VM and RF read as 0 in the pushed image (Intel SDM Vol. 2, PUSHF). */
@@ -142,6 +147,10 @@ static void pushf(struct cpu *cpu, const struct insn *i)
 
 static void popf(struct cpu *cpu, const struct insn *i)
 {
+    if (vme_v86(cpu)) {
+        vme_popf(cpu, i);
+        return;
+    }
     uint32_t iopl = (cpu->eflags & FLAG_IOPL) >> 12;
     if ((cpu->eflags & FLAG_VM) && iopl < 3)
         cpu_raise(cpu, EXC_GP, 0);

@@ -32,6 +32,24 @@ static void cpu_io_write(void *opaque, uint16_t port, uint32_t value, int size)
     ioport_write(&m->io, port, value, size);
 }
 
+/* -d int: one line per event, in the spirit of QEMU's log. */
+static void trace_event(void *opaque, int vector, int error_code, int kind)
+{
+    static const char *const kinds[] = {"fault", "trap", "int", "irq"};
+    struct machine *m = opaque;
+    const struct cpu *cpu = m->cpu;
+    fprintf(stderr, "bt86: %s %02x", kinds[kind & 3], vector);
+    if (error_code >= 0)
+        fprintf(stderr, " error %04x", error_code);
+    fprintf(stderr, " at %04x:%08x icount %llu cr2 %08x", cpu->seg[SEG_CS].sel, cpu->eip,
+            (unsigned long long)cpu_retired(cpu), cpu->cr[2]);
+    uint8_t code[8];
+    if (kind == 0 && cpu_read_linear(m->cpu, cpu->seg[SEG_CS].base + cpu->eip, code, sizeof code))
+        for (size_t k = 0; k < sizeof code; k++)
+            fprintf(stderr, "%s%02x", k ? " " : " code ", code[k]);
+    fputc('\n', stderr);
+}
+
 static int cpu_irq_ack(void *opaque)
 {
     struct machine *m = opaque;
@@ -158,7 +176,8 @@ bool board_create(struct machine *m)
         fprintf(stderr, "bt86: internal error: I/O port ranges overlap\n");
         return false;
     }
-    struct cpu_bus bus = {cpu_io_read, cpu_io_write, cpu_irq_ack, m};
+    struct cpu_bus bus = {cpu_io_read, cpu_io_write, cpu_irq_ack,
+                          c->trace_events ? trace_event : NULL, m};
     cpu_set_bus(m->cpu, &bus);
     return true;
 }

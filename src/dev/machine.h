@@ -36,6 +36,7 @@ struct machine_config {
     bool wait_on_halt;
     double timeout_seconds; /* 0: no limit */
     uint32_t icount_ns;     /* virtual nanoseconds per guest instruction */
+    bool trace_events;      /* -d int: log every exception and interrupt to stderr */
 };
 
 /* How a run ended; machine_run returns it and main turns it into a status. */

@@ -162,6 +162,20 @@ static bool apply_icount_ns(const struct option_spec *spec, const char *arg,
     return true;
 }
 
+/* -d ITEMS: QEMU's log items; bt86 knows "int" (exceptions and interrupts). */
+static bool apply_debug_log(const struct option_spec *spec, const char *arg,
+                            struct machine_config *config)
+{
+    char items[128];
+    snprintf(items, sizeof items, "%s", arg);
+    for (char *save, *item = strtok_r(items, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        if (strcmp(item, "int") != 0)
+            return fail(spec->name, "unknown log item '%s' (bt86 knows: int)", item);
+        config->trace_events = true;
+    }
+    return true;
+}
+
 static bool show_help(const struct option_spec *spec, const char *arg,
                       struct machine_config *config)
 {
@@ -197,6 +211,8 @@ static const struct option_spec options[] = {
      apply_serial},
     {"debugcon", "DEV", GROUP_CHAR, "port 0xE9 debug console to DEV: stdio, file:PATH or none",
      apply_debugcon},
+    {"d", "ITEMS", GROUP_DEBUG, "log to stderr: int (every exception and interrupt)",
+     apply_debug_log},
     {"no-jit", NULL, GROUP_DEBUG, "run every block in the interpreter", apply_flag},
     {"icount-ns", "N", GROUP_DEBUG, "virtual nanoseconds per guest instruction (default 1)",
      apply_icount_ns},
@@ -323,6 +339,15 @@ enum options_result options_parse(int argc, char **argv, struct machine_config *
     }
     if (config->append && !config->kernel) {
         fprintf(stderr, "bt86: -append needs -kernel\n");
+        return OPTIONS_ERROR;
+    }
+    if (!config->kernel && !config->bios) {
+        fprintf(stderr,
+                "bt86: nothing to boot: give -kernel BZIMAGE or -bios FILE (see bt86 --help)\n");
+        return OPTIONS_ERROR;
+    }
+    if (config->kernel && config->bios) {
+        fprintf(stderr, "bt86: -kernel boots without firmware; leave out -bios\n");
         return OPTIONS_ERROR;
     }
     return OPTIONS_RUN;

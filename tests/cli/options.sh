@@ -48,6 +48,8 @@ expect 2 "unexpected argument 'disk.img'" disk.img
 expect 2 "invalid number of seconds" --timeout abc
 expect 2 "takes no argument" --nographic=1
 expect 2 "needs -kernel" -append "console=ttyS0"
+expect 2 "unknown log item 'cpu'" -d int,cpu
+expect 2 "nothing to boot" -m 64
 
 [ "$failures" = 0 ] && echo "all command-line checks passed"
 [ "$failures" = 0 ]

@@ -97,7 +97,8 @@ static bool rig_init(struct rig *r)
     if (!r->cpu)
         return false;
     struct cpu *cpu = r->cpu;
-    cpu_set_flat32(cpu, 0x08); /* PE, flat 4 GiB CS (D=1) and data segments (B=1) */
+    cpu->intercept_exceptions = true; /* report the first exception, as the native side does */
+    cpu_set_flat32(cpu, 0x08);        /* PE, flat 4 GiB CS (D=1) and data segments (B=1) */
     uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB;
     /* FS as in the helper: byte-granular, over the window only. */
     cpu_set_seg_cache(cpu, SEG_FS, HD_FS_SEL, HD_WINDOW, HD_FS_LIMIT,
@@ -137,9 +138,7 @@ static void bt86_run(struct rig *rig, const struct hd_case *c, struct hd_result 
     if (ex == CPU_EXIT_HALT) {
         res->vector = HD_NO_VECTOR;
         res->eip = cpu->eip - 1;
-    } else if (ex == CPU_EXIT_SHUTDOWN) {
-        /* Protected-mode delivery is not implemented: the raised vector is the
-         * exception. */
+    } else if (ex == CPU_EXIT_EXCEPTION) {
         res->vector = (uint32_t)cpu->raised.vector;
         res->eip = cpu->eip;
     } else {

@@ -1,0 +1,206 @@
+/* A protected-mode test rig for the system-architecture tests: 8 MiB of RAM with a
+ * flat GDT, an IDT whose exception stubs record what arrived, a TSS for ring
+ * transitions, and optional identity paging. Code is placed in guest RAM and run
+ * until HLT.
+ *
+ * Guest memory map:
+ *   0x1000 GDT (32 entries)    0x2000 IDT (256 gates)    0x3000 TSS0, 0x3200 TSS1
+ *   0x6000 vector of the last event (0xff = none), 0x6004 count of events,
+ *   0x6100.. results the test code writes
+ *   0x7000 + 16 * v: the stub for vector v (records it and halts)
+ *   0x8000 ring-0 stack top, 0x9000 ring-3 stack top, 0xa000 task-B stack top
+ *   0x10000 page directory, 0x11000 page table 0 (identity 0-4 MiB)
+ *   0x20000 ring-0 test code, 0x21000 ring-3 test code */
+#ifndef BT86_TESTS_SYSTEM_RIG_H
+#define BT86_TESTS_SYSTEM_RIG_H
+
+#include "cpu/cpu.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define GDT_BASE  0x1000u
+#define IDT_BASE  0x2000u
+#define TSS0      0x3000u
+#define TSS1      0x3200u
+#define MARK      0x6000u
+#define COUNT     0x6004u
+#define RESULT    0x6100u
+#define STUBS     0x7000u
+#define STACK0    0x8000u
+#define STACK3    0x9000u
+#define STACKB    0xa000u
+#define PD        0x10000u
+#define PT0       0x11000u
+#define CODE0     0x20000u
+#define CODE3     0x21000u
+#define SEL_CODE0 0x08
+#define SEL_DATA0 0x10
+#define SEL_CODE3 0x1b
+#define SEL_DATA3 0x23
+#define SEL_TSS0  0x28
+#define SEL_TSS1  0x30
+
+/* Attribute words (struct segment.attr) of flat 32-bit segments. */
+#define ATTR_CODE0 0xc09bu
+#define ATTR_DATA0 0xc093u
+
+struct rig {
+    struct phys_space ps;
+    struct cpu *cpu;
+};
+
+static inline void wr32(struct rig *r, uint32_t addr, uint32_t v)
+{
+    phys_write(&r->ps, addr, v, 4);
+}
+
+static inline uint32_t rd32(struct rig *r, uint32_t addr)
+{
+    return (uint32_t)phys_read(&r->ps, addr, 4);
+}
+
+/* A segment descriptor: access byte (P DPL S type) and flags nibble (G D/B L AVL). */
+static inline void gdt_set(struct rig *r, int index, uint32_t base, uint32_t limit, uint8_t access,
+                           uint8_t flags)
+{
+    uint32_t lo = (limit & 0xffff) | (base << 16);
+    uint32_t hi = ((base >> 16) & 0xff) | ((uint32_t)access << 8) | (limit & 0xf0000u) |
+                  ((uint32_t)flags << 20) | (base & 0xff000000u);
+    wr32(r, GDT_BASE + 8 * (uint32_t)index, lo);
+    wr32(r, GDT_BASE + 8 * (uint32_t)index + 4, hi);
+}
+
+/* A gate: type 0x8e interrupt, 0x8f trap, 0x85 task, 0x8c call gate (P set; DPL
+ * or'ed in from dpl; params for call gates). */
+static inline void gate_write(struct rig *r, uint32_t at, uint16_t sel, uint32_t off, uint8_t type,
+                              int dpl, int params)
+{
+    wr32(r, at, (off & 0xffff) | ((uint32_t)sel << 16));
+    wr32(r, at + 4, (off & 0xffff0000u) | ((uint32_t)(type | (dpl << 5)) << 8) | (uint32_t)params);
+}
+
+static inline void idt_set(struct rig *r, int vector, uint16_t sel, uint32_t off, uint8_t type,
+                           int dpl)
+{
+    gate_write(r, IDT_BASE + 8 * (uint32_t)vector, sel, off, type, dpl, 0);
+}
+
+static inline void load(struct rig *r, uint32_t addr, const uint8_t *bytes, size_t len)
+{
+    assert_true(phys_copy_to(&r->ps, addr, bytes, len));
+}
+
+/* A 32-bit TSS for task B at base: registers as given, flat ring-0 segments. */
+static inline void tss_task(struct rig *r, uint32_t base, uint32_t eip, uint32_t esp,
+                            uint32_t eflags)
+{
+    for (uint32_t off = 0; off < 0x68; off += 4)
+        wr32(r, base + off, 0);
+    wr32(r, base + 0x1c, r->cpu->cr[3]);
+    wr32(r, base + 0x20, eip);
+    wr32(r, base + 0x24, eflags);
+    wr32(r, base + 0x38, esp);
+    wr32(r, base + 0x4c, SEL_CODE0);
+    for (uint32_t off = 0x48; off <= 0x5c; off += 4)
+        if (off != 0x4c)
+            wr32(r, base + off, SEL_DATA0);
+    wr32(r, base + 0x64, 0x00680000u); /* I/O map base past the limit: no bitmap */
+}
+
+static inline int rig_setup(void **state)
+{
+    struct rig *r = calloc(1, sizeof *r);
+    assert_true(phys_init(&r->ps, 8u << 20));
+    r->cpu = cpu_create(&r->ps);
+    assert_non_null(r->cpu);
+    struct cpu *cpu = r->cpu;
+
+    gdt_set(r, 1, 0, 0xfffff, 0x9b, 0xc);
+    gdt_set(r, 2, 0, 0xfffff, 0x93, 0xc);
+    gdt_set(r, 3, 0, 0xfffff, 0xfb, 0xc);
+    gdt_set(r, 4, 0, 0xfffff, 0xf3, 0xc);
+    gdt_set(r, 5, TSS0, 0x67, 0x8b, 0); /* busy: it is the current task */
+    gdt_set(r, 6, TSS1, 0x67, 0x89, 0);
+    for (int v = 0; v < 256; v++) {
+        /* stub: mov byte [ss:MARK], v; inc dword [ss:COUNT]; hlt (SS: DS may be
+         * null after a return to ring 3) */
+        uint32_t at = STUBS + 16 * (uint32_t)v;
+        static const uint8_t stub[] = {0x36, 0xc6, 0x05, 0x00, 0x60, 0x00, 0x00, 0x00,
+                                       0x36, 0xff, 0x05, 0x04, 0x60, 0x00, 0x00, 0xf4};
+        uint8_t b[sizeof stub];
+        memcpy(b, stub, sizeof b);
+        b[7] = (uint8_t)v;
+        load(r, at, b, sizeof b);
+        idt_set(r, v, SEL_CODE0, at, 0x8e, 0);
+    }
+    phys_write(&r->ps, MARK, 0xff, 1);
+    tss_task(r, TSS0, 0, 0, 2);
+    wr32(r, TSS0 + 4, STACK0); /* ESP0 */
+    wr32(r, TSS0 + 8, SEL_DATA0);
+    /* Identity page table for 0-4 MiB, user and writable (used when paging is on). */
+    for (uint32_t p = 0; p < 1024; p++)
+        wr32(r, PT0 + 4 * p, (p << 12) | 0x7);
+    wr32(r, PD, PT0 | 0x7);
+
+    cpu->gdtr.base = GDT_BASE;
+    cpu->gdtr.limit = 32 * 8 - 1;
+    cpu->idtr.base = IDT_BASE;
+    cpu->idtr.limit = 256 * 8 - 1;
+    cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
+    cpu_set_seg_cache(cpu, SEG_CS, SEL_CODE0, 0, 0xffffffffu, ATTR_CODE0);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            cpu_set_seg_cache(cpu, (enum seg_reg)s, SEL_DATA0, 0, 0xffffffffu, ATTR_DATA0);
+    cpu_set_seg_cache(cpu, SEG_TR, SEL_TSS0, TSS0, 0x67, 0x8b);
+    cpu_set_seg_cache(cpu, SEG_LDTR, 0, 0, 0, 0);
+    cpu->reg[REG_ESP] = STACK0;
+    *state = r;
+    return 0;
+}
+
+static inline int rig_teardown(void **state)
+{
+    struct rig *r = *state;
+    cpu_destroy(r->cpu);
+    phys_free(&r->ps);
+    free(r);
+    return 0;
+}
+
+/* Runs from eip until the CPU halts (or the budget ends); returns the exit. */
+static inline enum cpu_exit run_at(struct rig *r, uint32_t eip)
+{
+    r->cpu->eip = eip;
+    r->cpu->halted = false;
+    return cpu_run(r->cpu, 200000);
+}
+
+/* Loads ring-0 code at CODE0 and runs it to HLT. */
+static inline void run0(struct rig *r, const uint8_t *code, size_t len)
+{
+    load(r, CODE0, code, len);
+    assert_int_equal(run_at(r, CODE0), CPU_EXIT_HALT);
+}
+
+/* The vector the stubs saw last (0xff: none) and the dword k slots above ESP. */
+static inline int last_vector(struct rig *r)
+{
+    return (int)phys_read(&r->ps, MARK, 1);
+}
+
+static inline uint32_t frame(struct rig *r, int k)
+{
+    uint32_t esp = r->cpu->reg[REG_ESP];
+    uint32_t v = 0;
+    assert_true(cpu_read_linear(r->cpu, esp + 4 * (uint32_t)k, &v, 4));
+    return v;
+}
+
+#endif

@@ -29,6 +29,18 @@ struct decoder *decoder_create(void)
     ZydisDecoderInit(&d->real16, ZYDIS_MACHINE_MODE_REAL_16, ZYDIS_STACK_WIDTH_16);
     ZydisDecoderInit(&d->legacy16, ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_STACK_WIDTH_16);
     ZydisDecoderInit(&d->legacy32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    /* Decode as a P6 does: without MPX, CET, LZCNT/TZCNT, WBNOINVD or CLDEMOTE, the
+     * bytes mean what they meant before those extensions (F3 0F BC is BSF with an
+     * ignored REP, 3E before an indirect branch is a DS override, not NOTRACK). */
+    static const ZydisDecoderMode later_extensions[] = {
+        ZYDIS_DECODER_MODE_MPX,   ZYDIS_DECODER_MODE_CET,      ZYDIS_DECODER_MODE_LZCNT,
+        ZYDIS_DECODER_MODE_TZCNT, ZYDIS_DECODER_MODE_WBNOINVD, ZYDIS_DECODER_MODE_CLDEMOTE,
+    };
+    for (size_t k = 0; k < sizeof later_extensions / sizeof later_extensions[0]; k++) {
+        ZydisDecoderEnableMode(&d->real16, later_extensions[k], ZYAN_FALSE);
+        ZydisDecoderEnableMode(&d->legacy16, later_extensions[k], ZYAN_FALSE);
+        ZydisDecoderEnableMode(&d->legacy32, later_extensions[k], ZYAN_FALSE);
+    }
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
         for (size_t e = 0; e < families[f]->count; e++)
             d->select[families[f]->entries[e].mnemonic] = families[f]->entries[e].select;

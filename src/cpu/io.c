@@ -2,6 +2,7 @@
 #include "cpu/io.h"
 #include "cpu/exception.h"
 #include "cpu/flags.h"
+#include "cpu/task.h"
 
 void io_permission_check(struct cpu *cpu, uint16_t port, int size)
 {
@@ -13,13 +14,9 @@ void io_permission_check(struct cpu *cpu, uint16_t port, int size)
     uint32_t iopl = (cpu->eflags & FLAG_IOPL) >> 12;
     if (!(cpu->eflags & FLAG_VM) && cpu->cpl <= iopl)
         return;
-    /* TODO(system): look up the I/O permission bit map in the 32-bit TSS here: the
-     * bits for port .. port+size-1 (two bytes are read at TSS base + bitmap offset
-     * + port/8; beyond the TSS limit counts as set) must all be clear, else #GP(0).
-     * Until then every such access is refused, which is the answer for a TSS
-     * without a bitmap. */
-    (void)port;
-    (void)size;
+    /* Otherwise the I/O permission bitmap in the TSS decides (task.c). */
+    if (tss_io_bitmap_allows(cpu, port, size))
+        return;
     cpu_raise(cpu, EXC_GP, 0);
 }
 

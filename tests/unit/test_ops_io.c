@@ -93,7 +93,8 @@ static void rep_outsb_and_rep_insw(void **state)
 }
 
 /* I/O permission: real mode always; protected mode when CPL <= IOPL; otherwise
- * #GP(0) (no TSS bitmap yet). Called directly with a landing pad in exc_jmp. */
+ * the TSS's I/O bitmap decides (Intel SDM Vol. 1, 19.5). Called directly with a
+ * landing pad in exc_jmp. */
 static int io_check(struct cpu *cpu, uint16_t port)
 {
     if (setjmp(cpu->exc_jmp))
@@ -107,6 +108,9 @@ static void io_permission(void **state)
     struct rig *r = *state;
     struct cpu *cpu = r->cpu;
     assert_int_equal(io_check(cpu, 0x80), -1);
+    /* A 32-bit TSS at 0x1000 whose limit ends before its bitmap: no port allowed. */
+    cpu_set_seg_cache(cpu, SEG_TR, 0x28, 0x1000, 0x67, SEG_ATTR_P | 0xb);
+    phys_write(&r->ps, 0x1066, 0x68, 2); /* bitmap offset */
     cpu->cr[0] |= CR0_PE;
     cpu->cpl = 0;
     assert_int_equal(io_check(cpu, 0x80), -1);
@@ -117,6 +121,12 @@ static void io_permission(void **state)
     assert_int_equal(io_check(cpu, 0x80), -1);
     cpu->eflags |= FLAG_VM; /* V86 always consults the bitmap */
     assert_int_equal(io_check(cpu, 0x80), EXC_GP);
+    /* With the bitmap inside the limit, a clear bit allows the port, a set one not. */
+    cpu_set_seg_cache(cpu, SEG_TR, 0x28, 0x1000, 0x68 + 0x2000, SEG_ATTR_P | 0xb);
+    assert_int_equal(io_check(cpu, 0x80), -1);
+    phys_write(&r->ps, 0x1068 + 0x80 / 8, 1, 1); /* bit for port 0x80 */
+    assert_int_equal(io_check(cpu, 0x80), EXC_GP);
+    assert_int_equal(io_check(cpu, 0x81), -1);
 }
 
 /* --- WAIT --- */

@@ -8,6 +8,7 @@
 #ifndef BT86_CPU_CPU_H
 #define BT86_CPU_CPU_H
 
+#include "cpu/fpu/fpu_state.h"
 #include "mem/mem.h"
 
 #include <setjmp.h>
@@ -97,6 +98,11 @@ struct cpu_bus {
     void (*io_write)(void *opaque, uint16_t port, uint32_t value, int size);
     int (*irq_ack)(void *opaque); /* INTA: returns the vector of the pending IRQ */
     void *opaque;
+    /* Optional (may be NULL): the FERR# output. With CR0.NE=0 a pending unmasked x87
+     * exception raises it at the next waiting FPU instruction (level 1); clearing
+     * the exception (FNCLEX, FNINIT, a state load) lowers it. A PC wires it to IRQ 13
+     * (SDM Vol. 1, D.2.1). */
+    void (*ferr)(void *opaque, int level);
 };
 
 /* How cpu_run returned. */
@@ -146,6 +152,7 @@ struct cpu {
     int delivering_vector; /* ... and which (double/triple fault detection) */
     enum cpu_exit exit_reason;
     uint64_t tsc_offset;
+    struct fpu fpu;
 
     /* --- machinery --- */
     struct phys_space *phys;

@@ -2,9 +2,11 @@
 
 /* CPUID.1:EDX bits (Intel SDM Vol. 2, CPUID, table 3-11). Only what bt86 implements
  * is claimed; each issue that adds a feature adds its bit here. */
+#define FEAT_FPU  (1u << 0)
 #define FEAT_TSC  (1u << 4)
 #define FEAT_CX8  (1u << 8)
 #define FEAT_CMOV (1u << 15)
+#define FEAT_FXSR (1u << 24)
 
 #define SIGNATURE 0x00000619u /* family 6, model 1, stepping 9: Pentium Pro */
 
@@ -15,7 +17,9 @@ struct cpuid_result cpuid_query(uint32_t leaf, uint32_t subleaf)
     case 0:
         /* Highest leaf 1; vendor "GenuineIntel" in EBX, EDX, ECX. */
         return (struct cpuid_result){1, 0x756e6547u, 0x6c65746eu, 0x49656e69u};
-    case 1: return (struct cpuid_result){SIGNATURE, 0, 0, FEAT_TSC | FEAT_CX8 | FEAT_CMOV};
+    case 1:
+        return (struct cpuid_result){SIGNATURE, 0, 0,
+                                     FEAT_FPU | FEAT_TSC | FEAT_CX8 | FEAT_CMOV | FEAT_FXSR};
     default:
         /* Above the highest leaf, Intel CPUs return the highest basic leaf's data. */
         return cpuid_query(1, 0);

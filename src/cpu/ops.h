@@ -20,6 +20,7 @@ extern const struct select_table ops_bit_table;    /* BT/BTS/BTR/BTC, BSF/BSR */
 extern const struct select_table ops_bcd_table;    /* DAA DAS AAA AAS AAM AAD */
 extern const struct select_table ops_string_table; /* MOVS CMPS SCAS LODS STOS INS OUTS */
 extern const struct select_table ops_io_table;     /* IN, OUT */
+extern const struct select_table ops_fpu_table;    /* x87 (ops_fpu*.c), WAIT/FWAIT */
 extern const struct select_table ops_system_table; /* segment loads (LDS..), BOUND, system */
 
 #endif

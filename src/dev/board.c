@@ -13,7 +13,10 @@ uint64_t board_now_ns(const struct machine *m)
 
 /* Brings device timers up to the current instruction before a device is touched,
  * so a port read inside a block sees exact virtual time. */
-static void sync_clock(struct machine *m) { vclock_advance(&m->clock, board_now_ns(m)); }
+static void sync_clock(struct machine *m)
+{
+    vclock_advance(&m->clock, board_now_ns(m));
+}
 
 static uint32_t cpu_io_read(void *opaque, uint16_t port, int size)
 {
@@ -108,8 +111,7 @@ static bool open_sink(struct char_sink *s, const struct char_backend *b)
 
 static void close_sink(struct char_sink *s)
 {
-    if (s->owned && s->file)
-        fclose(s->file);
+    if (s->owned && s->file) fclose(s->file);
     *s = (struct char_sink){NULL, false};
 }
 
@@ -155,7 +157,8 @@ bool board_create(struct machine *m)
         fprintf(stderr, "bt86: internal error: I/O port ranges overlap\n");
         return false;
     }
-    struct cpu_bus bus = {cpu_io_read, cpu_io_write, cpu_irq_ack, m};
+    struct cpu_bus bus = {cpu_io_read, cpu_io_write, cpu_irq_ack, m,
+                          NULL}; /* ferr: IRQ 13 not wired yet */
     cpu_set_bus(m->cpu, &bus);
     return true;
 }

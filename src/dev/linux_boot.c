@@ -13,42 +13,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GDT_ADDR 0x8000u
+#define GDT_ADDR         0x8000u
 #define BOOT_PARAMS_ADDR 0x10000u
-#define CMDLINE_ADDR 0x20000u
-#define KERNEL_ADDR 0x100000u
+#define CMDLINE_ADDR     0x20000u
+#define KERNEL_ADDR      0x100000u
 
 /* Offsets in boot_params / the setup header (boot.rst, "THE REAL-MODE KERNEL HEADER"). */
-#define BP_EXT_MEM_K 0x002
-#define BP_ALT_MEM_K 0x1e0
-#define BP_E820_ENTRIES 0x1e8
-#define BP_SETUP_SECTS 0x1f1
-#define BP_BOOT_FLAG 0x1fe
-#define BP_JUMP 0x200
-#define BP_HEADER 0x202
-#define BP_VERSION 0x206
-#define BP_TYPE_OF_LOADER 0x210
-#define BP_LOADFLAGS 0x211
-#define BP_CODE32_START 0x214
-#define BP_RAMDISK_IMAGE 0x218
-#define BP_RAMDISK_SIZE 0x21c
-#define BP_CMD_LINE_PTR 0x228
-#define BP_INITRD_ADDR_MAX 0x22c
-#define BP_CMDLINE_SIZE 0x238
+#define BP_EXT_MEM_K        0x002
+#define BP_ALT_MEM_K        0x1e0
+#define BP_E820_ENTRIES     0x1e8
+#define BP_SETUP_SECTS      0x1f1
+#define BP_BOOT_FLAG        0x1fe
+#define BP_JUMP             0x200
+#define BP_HEADER           0x202
+#define BP_VERSION          0x206
+#define BP_TYPE_OF_LOADER   0x210
+#define BP_LOADFLAGS        0x211
+#define BP_CODE32_START     0x214
+#define BP_RAMDISK_IMAGE    0x218
+#define BP_RAMDISK_SIZE     0x21c
+#define BP_CMD_LINE_PTR     0x228
+#define BP_INITRD_ADDR_MAX  0x22c
+#define BP_CMDLINE_SIZE     0x238
 #define BP_HARDWARE_SUBARCH 0x23c
-#define BP_PREF_ADDRESS 0x258
-#define BP_INIT_SIZE 0x260
-#define BP_E820_TABLE 0x2d0
-#define HDRS_MAGIC 0x53726448u /* "HdrS" */
-#define LOADED_HIGH 0x01
+#define BP_PREF_ADDRESS     0x258
+#define BP_INIT_SIZE        0x260
+#define BP_E820_TABLE       0x2d0
+#define HDRS_MAGIC          0x53726448u /* "HdrS" */
+#define LOADED_HIGH         0x01
 
-#define E820_RAM 1
+#define E820_RAM      1
 #define E820_RESERVED 2
 
-static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -73,8 +85,7 @@ static uint8_t *slurp(const char *path, size_t *len)
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
-        if (got == 0)
-            break;
+        if (got == 0) break;
     }
     bool err = ferror(f);
     fclose(f);
@@ -107,12 +118,11 @@ static void enter_32bit(struct machine *m, uint32_t entry)
     cpu->gdtr.base = GDT_ADDR;
     cpu->gdtr.limit = sizeof gdt - 1;
     cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
-    uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED |
-                    SEG_ATTR_DB | SEG_ATTR_G;
+    uint16_t data =
+        SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED | SEG_ATTR_DB | SEG_ATTR_G;
     cpu_set_seg_cache(cpu, SEG_CS, 0x10, 0, 0xffffffffu, data | SEG_ATTR_CODE);
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x18, 0, 0xffffffffu, data);
+        if (s != SEG_CS) cpu_set_seg_cache(cpu, (enum seg_reg)s, 0x18, 0, 0xffffffffu, data);
     cpu_set_eflags(cpu, 0);
     memset(cpu->reg, 0, sizeof cpu->reg);
     cpu->reg[REG_ESI] = BOOT_PARAMS_ADDR;
@@ -130,8 +140,7 @@ bool linux_boot_load(struct machine *m)
     const struct machine_config *c = &m->config;
     size_t len;
     uint8_t *k = slurp(c->kernel, &len);
-    if (!k)
-        return false;
+    if (!k) return false;
     bool ok = false;
     uint8_t *initrd = NULL;
     uint8_t bp[4096] = {0};
@@ -159,8 +168,7 @@ bool linux_boot_load(struct machine *m)
     size_t kernel_len = len - setup_len;
     uint32_t pref = get32(k + BP_PREF_ADDRESS), init_size = get32(k + BP_INIT_SIZE);
     uint64_t kernel_end = KERNEL_ADDR + kernel_len;
-    if (pref + (uint64_t)init_size > kernel_end)
-        kernel_end = pref + (uint64_t)init_size;
+    if (pref + (uint64_t)init_size > kernel_end) kernel_end = pref + (uint64_t)init_size;
     if (kernel_end > m->phys.ram_size) {
         fprintf(stderr, "bt86: '%s' needs %llu MiB of RAM to decompress; give more with -m\n",
                 c->kernel, (unsigned long long)(kernel_end >> 20) + 1);
@@ -174,7 +182,7 @@ bool linux_boot_load(struct machine *m)
         goto out;
     }
     memcpy(bp + BP_SETUP_SECTS, k + BP_SETUP_SECTS, header_end - BP_SETUP_SECTS);
-    bp[BP_TYPE_OF_LOADER] = 0xff; /* a loader without an assigned ID */
+    bp[BP_TYPE_OF_LOADER] = 0xff;       /* a loader without an assigned ID */
     put32(bp + BP_HARDWARE_SUBARCH, 0); /* the default x86 PC */
 
     const char *cmdline = c->append ? c->append : "";
@@ -190,12 +198,10 @@ bool linux_boot_load(struct machine *m)
     if (c->initrd) {
         size_t initrd_len;
         initrd = slurp(c->initrd, &initrd_len);
-        if (!initrd)
-            goto out;
+        if (!initrd) goto out;
         uint64_t top = m->phys.ram_size;
         uint64_t max = (uint64_t)get32(k + BP_INITRD_ADDR_MAX) + 1;
-        if (top > max)
-            top = max;
+        if (top > max) top = max;
         uint64_t start = (top - initrd_len) & ~(uint64_t)0xfff;
         if (initrd_len > top || start < kernel_end) {
             fprintf(stderr, "bt86: '%s' does not fit in RAM beside the kernel; give more with -m\n",

@@ -10,9 +10,9 @@
 #include <termios.h>
 
 struct headless {
-    bool raw;            /* the terminal is in raw mode and must be restored */
+    bool raw; /* the terminal is in raw mode and must be restored */
     struct termios saved;
-    bool escape;         /* the last key was Ctrl-A */
+    bool escape; /* the last key was Ctrl-A */
     bool stdin_open;
     unsigned char pending[256]; /* input the UART had no room for yet */
     size_t pending_len;

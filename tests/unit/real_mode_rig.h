@@ -87,7 +87,7 @@ static inline int rig_with_bus(void **state)
 {
     rig_setup(state);
     struct rig *r = *state;
-    struct cpu_bus bus = {fake_io_read, fake_io_write, fake_irq_ack, r};
+    struct cpu_bus bus = {fake_io_read, fake_io_write, fake_irq_ack, r, NULL};
     cpu_set_bus(r->cpu, &bus);
     r->next_in = 0x44332211u;
     return 0;

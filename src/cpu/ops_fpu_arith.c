@@ -3,6 +3,7 @@
  * numbers come from the portable core in src/cpu/fpu (f80.h); this file adds the
  * stack, the operand forms and the exception policy. */
 #include "cpu/flags.h"
+#include "cpu/fpu/f80_internal.h"
 #include "cpu/ops_fpu.h"
 
 /* A 32/64-bit real operand as an f80. A signalling NaN is widened without
@@ -39,6 +40,17 @@ static struct f80 mem_operand(struct cpu *cpu, const struct insn *i, int src, st
     }
 }
 
+/* A NaN or unsupported register operand, an invalid operation or a division by
+ * zero take precedence over a denormal memory operand: the conversion's DE
+ * (conv) is dropped (checked on the host). Call after the operation. */
+static uint16_t conversion_flags(uint16_t conv, uint16_t op_flags, struct f80 reg)
+{
+    enum f80_class c = f80_classify(reg);
+    if (f80_is_nan_class(c) || c == F80_CLASS_UNSUPPORTED || (op_flags & (F80_IE | F80_ZE)))
+        conv &= (uint16_t)~F80_DE;
+    return conv;
+}
+
 /* FADD FMUL FSUB FSUBR FDIV FDIVR and their popping and integer forms.
  * cc: bits 0-2 the operation (ModRM.reg of D8), 3-5 enum fpu_src, 6 pop. */
 void fpu_op_arith(struct cpu *cpu, const struct insn *i)
@@ -60,6 +72,8 @@ void fpu_op_arith(struct cpu *cpu, const struct insn *i)
     }
     struct f80 a = fpu_get(cpu, dst);
     if (!mem) b = fpu_get(cpu, src == FPU_SRC_ST0 ? 0 : i->reg);
+    uint16_t conv = env.flags;
+    env.flags = 0;
     struct f80 r;
     switch (op) {
     case 0: r = f80_add(&env, a, b); break;
@@ -69,6 +83,7 @@ void fpu_op_arith(struct cpu *cpu, const struct insn *i)
     case 6: r = f80_div(&env, a, b); break;
     default: r = f80_div(&env, b, a); break;
     }
+    env.flags |= conversion_flags(conv, env.flags, a);
     if (!fpu_commit(cpu, &env, &r, false)) return;
     fpu_set(cpu, dst, r);
     if (pop) fpu_pop(cpu);
@@ -103,25 +118,25 @@ void fpu_op_compare(struct cpu *cpu, const struct insn *i)
     if (mem) b = mem_operand(cpu, i, src, &env);
     fpu_note(cpu, i);
     if (fpu_empty(cpu, 0) || (src == FPU_SRC_STI && fpu_empty(cpu, i->reg))) {
-        if (fpu_stack_fault(cpu, false)) {
-            set_compare_result(cpu, F80_C3 | F80_C2 | F80_C0, eflags);
+        /* "Unordered" is reported even with IE unmasked (checked on the host);
+         * the pops happen only when masked. */
+        bool masked = fpu_stack_fault(cpu, false);
+        set_compare_result(cpu, F80_C3 | F80_C2 | F80_C0, eflags);
+        if (masked)
             for (int k = 0; k < pops; k++)
                 fpu_pop(cpu);
-        }
         return;
     }
     if (src == FPU_SRC_STI) b = fpu_get(cpu, i->reg);
+    uint16_t conv = env.flags;
+    env.flags = 0;
     uint16_t cc = f80_compare(&env, fpu_get(cpu, 0), b, quiet);
-    /* Unmasked IE/DE: the flags are set, the condition codes and the stack stay
-     * (SDM Vol. 2, FCOM: "IF FPUControlWord.IM = 1 THEN C3, C2, C0 <- 111"). */
-    uint16_t pre = env.flags & (F80_IE | F80_DE);
-    if (pre & ~cpu->fpu.cw) {
-        cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_C1) | pre);
-        fpu_update_es(cpu);
-        return;
-    }
-    fpu_raise_flags(cpu, env.flags);
+    env.flags |= conversion_flags(conv, env.flags, fpu_get(cpu, 0));
+    /* The result is reported even with IE or DE unmasked (checked on the host,
+     * although the SDM's pseudo-code sets "unordered" only when IM = 1). */
     set_compare_result(cpu, cc, eflags);
+    fpu_raise_flags(cpu, env.flags);
+    if (env.flags & ~cpu->fpu.cw & (F80_IE | F80_DE)) return;
     for (int k = 0; k < pops; k++)
         fpu_pop(cpu);
 }
@@ -153,6 +168,8 @@ void fpu_op_binary_st01(struct cpu *cpu, const struct insn *i)
     fpu_enter(cpu);
     fpu_note(cpu, i);
     if (fpu_empty(cpu, 0) || fpu_empty(cpu, 1)) {
+        /* FPREM/FPREM1 also clear C2 (as for an invalid operand; host-checked). */
+        if (i->cc != 2) cpu->fpu.sw &= (uint16_t)~FPU_SW_C2;
         if (fpu_stack_fault(cpu, false)) fpu_set(cpu, 0, F80_INDEFINITE);
         return;
     }
@@ -163,9 +180,12 @@ void fpu_op_binary_st01(struct cpu *cpu, const struct insn *i)
         r = f80_scale(&env, a, b);
     else
         r = f80_prem(&env, a, b, i->cc == 1, &cc);
-    if (!fpu_commit(cpu, &env, &r, false)) return;
+    bool ok = fpu_commit(cpu, &env, &r, false);
+    /* When an unmasked exception withholds the result, C1 and C2 are cleared and
+     * C0/C3 kept, as for an invalid operand (host-checked). */
+    if (!ok) cc = cpu->fpu.sw & (FPU_SW_C0 | FPU_SW_C3);
     if (i->cc != 2) cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_CC) | (cc & FPU_SW_CC));
-    fpu_set(cpu, 0, r);
+    if (ok) fpu_set(cpu, 0, r);
 }
 
 /* FXTRACT: ST(0) <- exponent, then push the significand. */

@@ -18,7 +18,12 @@ void fpu_op_load(struct cpu *cpu, const struct insn *i)
     uint8_t buf[10] = {0};
     if (kind != K_STI) fpu_read_op(cpu, i, buf, kind_size[kind]);
     fpu_note(cpu, i);
-    /* Overflow (the register below TOP in use) is checked first, as Bochs does. */
+    /* An empty source register is reported before an overflow (the register
+     * below TOP in use), as the host does. */
+    if (kind == K_STI && fpu_empty(cpu, i->reg)) {
+        if (fpu_stack_fault(cpu, false)) fpu_push(cpu, F80_INDEFINITE);
+        return;
+    }
     if (!fpu_empty(cpu, 7)) {
         if (fpu_stack_fault(cpu, true)) fpu_push(cpu, F80_INDEFINITE);
         return;
@@ -28,13 +33,7 @@ void fpu_op_load(struct cpu *cpu, const struct insn *i)
     uint64_t q;
     memcpy(&q, buf, 8);
     switch (kind) {
-    case K_STI:
-        if (fpu_empty(cpu, i->reg)) {
-            if (fpu_stack_fault(cpu, false)) fpu_push(cpu, F80_INDEFINITE);
-            return;
-        }
-        v = fpu_get(cpu, i->reg);
-        break;
+    case K_STI: v = fpu_get(cpu, i->reg); break;
     case K_M32: v = f80_from_f32(&env, (uint32_t)q); break;
     case K_M64: v = f80_from_f64(&env, q); break;
     case K_M80: v = fpu_load_f80(buf); break;
@@ -43,8 +42,13 @@ void fpu_op_load(struct cpu *cpu, const struct insn *i)
     case K_I64: v = f80_from_i64((int64_t)q); break;
     default: v = f80_from_bcd((struct f80_bcd){q, (uint16_t)(buf[8] | buf[9] << 8)}); break;
     }
+    /* An unmasked DE does not stop the load (host-checked): it is raised
+     * after the push. */
+    uint16_t de = env.flags & F80_DE;
+    env.flags &= (uint16_t)~F80_DE;
     if (!fpu_commit(cpu, &env, &v, false)) return;
     fpu_push(cpu, v);
+    fpu_raise_flags(cpu, de);
 }
 
 /* Converts v to the memory format of kind in buf; env collects the exceptions. */
@@ -198,7 +202,7 @@ void fpu_op_fcmov(struct cpu *cpu, const struct insn *i)
         if (fpu_stack_fault(cpu, false)) fpu_set(cpu, 0, F80_INDEFINITE);
         return;
     }
-    cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
+    /* C1 is kept (the SDM leaves it undefined; the host keeps it). */
     if (cond_true(cpu, i->cc)) fpu_set(cpu, 0, fpu_get(cpu, i->reg));
 }
 
@@ -217,9 +221,15 @@ void fpu_op_stack(struct cpu *cpu, const struct insn *i)
         cpu->fpu.top = (cpu->fpu.top - 1) & 7;
         cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
         break;
-    case 2: fpu_set_empty(cpu, i->reg); break;
+    /* FFREE: C1 cleared like the other stack operations (the SDM leaves C0-C3
+     * undefined; the host clears C1). */
+    case 2:
+        fpu_set_empty(cpu, i->reg);
+        cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
+        break;
     default:
         fpu_set_empty(cpu, i->reg);
+        cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
         fpu_pop(cpu);
         break;
     }

@@ -26,16 +26,13 @@ static void fpu_set_ferr(struct cpu *cpu, bool level)
  * CR0.NE=1 (SDM Vol. 1, 8.7 and Vol. 3, 6.15 "Interrupt 16"); else the PC way,
  * FERR# to IRQ 13 (SDM Vol. 1, D.2.1). A P6 would then freeze at this instruction
  * until the interrupt; bt86 behaves as if IGNNE# were asserted right away (as QEMU
- * and Bochs do): the instruction runs, and the interrupt is taken at the end of the
- * block, which cpu_request_exit brings about. */
+ * and Bochs do): the instruction runs, and the interrupt controller's INTR (raised
+ * by the board from FERR#) is taken at the end of the block. */
 void fpu_check_pending(struct cpu *cpu)
 {
     if (!(cpu->fpu.sw & FPU_SW_ES)) return;
     if (cpu->cr[0] & CR0_NE) cpu_raise(cpu, EXC_MF, NO_ERROR_CODE);
-    if (!cpu->fpu.ferr) {
-        fpu_set_ferr(cpu, true);
-        cpu_request_exit(cpu);
-    }
+    fpu_set_ferr(cpu, true);
 }
 
 void fpu_enter(struct cpu *cpu)

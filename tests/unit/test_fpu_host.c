@@ -6,7 +6,7 @@
  *     push [edx]; popf; frstor [edi]; <insn [esi]>; pushf; pop [edx]; fnsave [ecx]
  * from the same random FRSTOR image (registers of every class, random tags, TOP,
  * condition codes, masked flags, every RC/PC, some exceptions unmasked). The FNSAVE
- * images must match except the instruction/data pointer fields, and so must the
+ * images must match except the instruction/data pointers (FOP included), and so must the
  * memory operand (stores) and the arithmetic flags (FCOMI, FCMOV inputs).
  *
  * A plain program (not cmocka) so it can take options for long runs:
@@ -34,9 +34,10 @@ enum operand {
     OPND_I32,
     OPND_I64,
     OPND_BCD,
-    OPND_CW,  /* FLDCW */
-    OPND_ENV, /* FLDENV: a 28-byte environment */
-    OPND_OUT, /* a store: random bytes to be overwritten */
+    OPND_CW,    /* FLDCW */
+    OPND_ENV,   /* FLDENV: a 28-byte environment */
+    OPND_ENV16, /* FLDENV with the operand-size prefix: 14 bytes */
+    OPND_OUT,   /* a store: random bytes to be overwritten */
 };
 
 /* One instruction: its bytes (ModRM 0x06 | reg<<3 for [esi]; register forms take
@@ -45,7 +46,8 @@ struct tmpl {
     const char *name;
     uint8_t op, modrm;
     enum operand opnd;
-    bool sti; /* modrm's low three bits are i of ST(i) */
+    bool sti;    /* modrm's low three bits are i of ST(i) */
+    uint8_t pre; /* a prefix byte (0x66: the 16-bit environment formats) or 0 */
 };
 
 #define M(reg)  (uint8_t)(0x06 | (reg) << 3)
@@ -53,132 +55,134 @@ struct tmpl {
 
 static const struct tmpl tmpls[] = {
     /* arithmetic, memory forms */
-    {"fadd_m32", 0xD8, M(0), OPND_M32, false},
-    {"fmul_m32", 0xD8, M(1), OPND_M32, false},
-    {"fsub_m32", 0xD8, M(4), OPND_M32, false},
-    {"fsubr_m32", 0xD8, M(5), OPND_M32, false},
-    {"fdiv_m32", 0xD8, M(6), OPND_M32, false},
-    {"fdivr_m32", 0xD8, M(7), OPND_M32, false},
-    {"fadd_m64", 0xDC, M(0), OPND_M64, false},
-    {"fmul_m64", 0xDC, M(1), OPND_M64, false},
-    {"fsub_m64", 0xDC, M(4), OPND_M64, false},
-    {"fsubr_m64", 0xDC, M(5), OPND_M64, false},
-    {"fdiv_m64", 0xDC, M(6), OPND_M64, false},
-    {"fdivr_m64", 0xDC, M(7), OPND_M64, false},
-    {"fiadd_m32", 0xDA, M(0), OPND_I32, false},
-    {"fimul_m32", 0xDA, M(1), OPND_I32, false},
-    {"fisub_m32", 0xDA, M(4), OPND_I32, false},
-    {"fisubr_m32", 0xDA, M(5), OPND_I32, false},
-    {"fidiv_m32", 0xDA, M(6), OPND_I32, false},
-    {"fidivr_m32", 0xDA, M(7), OPND_I32, false},
-    {"fiadd_m16", 0xDE, M(0), OPND_I16, false},
-    {"fimul_m16", 0xDE, M(1), OPND_I16, false},
-    {"fisub_m16", 0xDE, M(4), OPND_I16, false},
-    {"fisubr_m16", 0xDE, M(5), OPND_I16, false},
-    {"fidiv_m16", 0xDE, M(6), OPND_I16, false},
-    {"fidivr_m16", 0xDE, M(7), OPND_I16, false},
+    {"fadd_m32", 0xD8, M(0), OPND_M32, false, 0},
+    {"fmul_m32", 0xD8, M(1), OPND_M32, false, 0},
+    {"fsub_m32", 0xD8, M(4), OPND_M32, false, 0},
+    {"fsubr_m32", 0xD8, M(5), OPND_M32, false, 0},
+    {"fdiv_m32", 0xD8, M(6), OPND_M32, false, 0},
+    {"fdivr_m32", 0xD8, M(7), OPND_M32, false, 0},
+    {"fadd_m64", 0xDC, M(0), OPND_M64, false, 0},
+    {"fmul_m64", 0xDC, M(1), OPND_M64, false, 0},
+    {"fsub_m64", 0xDC, M(4), OPND_M64, false, 0},
+    {"fsubr_m64", 0xDC, M(5), OPND_M64, false, 0},
+    {"fdiv_m64", 0xDC, M(6), OPND_M64, false, 0},
+    {"fdivr_m64", 0xDC, M(7), OPND_M64, false, 0},
+    {"fiadd_m32", 0xDA, M(0), OPND_I32, false, 0},
+    {"fimul_m32", 0xDA, M(1), OPND_I32, false, 0},
+    {"fisub_m32", 0xDA, M(4), OPND_I32, false, 0},
+    {"fisubr_m32", 0xDA, M(5), OPND_I32, false, 0},
+    {"fidiv_m32", 0xDA, M(6), OPND_I32, false, 0},
+    {"fidivr_m32", 0xDA, M(7), OPND_I32, false, 0},
+    {"fiadd_m16", 0xDE, M(0), OPND_I16, false, 0},
+    {"fimul_m16", 0xDE, M(1), OPND_I16, false, 0},
+    {"fisub_m16", 0xDE, M(4), OPND_I16, false, 0},
+    {"fisubr_m16", 0xDE, M(5), OPND_I16, false, 0},
+    {"fidiv_m16", 0xDE, M(6), OPND_I16, false, 0},
+    {"fidivr_m16", 0xDE, M(7), OPND_I16, false, 0},
     /* arithmetic, register forms */
-    {"fadd_st0_sti", 0xD8, R(0xC0), OPND_NONE, true},
-    {"fmul_st0_sti", 0xD8, R(0xC8), OPND_NONE, true},
-    {"fsub_st0_sti", 0xD8, R(0xE0), OPND_NONE, true},
-    {"fsubr_st0_sti", 0xD8, R(0xE8), OPND_NONE, true},
-    {"fdiv_st0_sti", 0xD8, R(0xF0), OPND_NONE, true},
-    {"fdivr_st0_sti", 0xD8, R(0xF8), OPND_NONE, true},
-    {"fadd_sti_st0", 0xDC, R(0xC0), OPND_NONE, true},
-    {"fmul_sti_st0", 0xDC, R(0xC8), OPND_NONE, true},
-    {"fsubr_sti_st0", 0xDC, R(0xE0), OPND_NONE, true},
-    {"fsub_sti_st0", 0xDC, R(0xE8), OPND_NONE, true},
-    {"fdivr_sti_st0", 0xDC, R(0xF0), OPND_NONE, true},
-    {"fdiv_sti_st0", 0xDC, R(0xF8), OPND_NONE, true},
-    {"faddp", 0xDE, R(0xC0), OPND_NONE, true},
-    {"fmulp", 0xDE, R(0xC8), OPND_NONE, true},
-    {"fsubrp", 0xDE, R(0xE0), OPND_NONE, true},
-    {"fsubp", 0xDE, R(0xE8), OPND_NONE, true},
-    {"fdivrp", 0xDE, R(0xF0), OPND_NONE, true},
-    {"fdivp", 0xDE, R(0xF8), OPND_NONE, true},
+    {"fadd_st0_sti", 0xD8, R(0xC0), OPND_NONE, true, 0},
+    {"fmul_st0_sti", 0xD8, R(0xC8), OPND_NONE, true, 0},
+    {"fsub_st0_sti", 0xD8, R(0xE0), OPND_NONE, true, 0},
+    {"fsubr_st0_sti", 0xD8, R(0xE8), OPND_NONE, true, 0},
+    {"fdiv_st0_sti", 0xD8, R(0xF0), OPND_NONE, true, 0},
+    {"fdivr_st0_sti", 0xD8, R(0xF8), OPND_NONE, true, 0},
+    {"fadd_sti_st0", 0xDC, R(0xC0), OPND_NONE, true, 0},
+    {"fmul_sti_st0", 0xDC, R(0xC8), OPND_NONE, true, 0},
+    {"fsubr_sti_st0", 0xDC, R(0xE0), OPND_NONE, true, 0},
+    {"fsub_sti_st0", 0xDC, R(0xE8), OPND_NONE, true, 0},
+    {"fdivr_sti_st0", 0xDC, R(0xF0), OPND_NONE, true, 0},
+    {"fdiv_sti_st0", 0xDC, R(0xF8), OPND_NONE, true, 0},
+    {"faddp", 0xDE, R(0xC0), OPND_NONE, true, 0},
+    {"fmulp", 0xDE, R(0xC8), OPND_NONE, true, 0},
+    {"fsubrp", 0xDE, R(0xE0), OPND_NONE, true, 0},
+    {"fsubp", 0xDE, R(0xE8), OPND_NONE, true, 0},
+    {"fdivrp", 0xDE, R(0xF0), OPND_NONE, true, 0},
+    {"fdivp", 0xDE, R(0xF8), OPND_NONE, true, 0},
     /* one-operand and ST(0)/ST(1) */
-    {"fchs", 0xD9, R(0xE0), OPND_NONE, false},
-    {"fabs", 0xD9, R(0xE1), OPND_NONE, false},
-    {"fsqrt", 0xD9, R(0xFA), OPND_NONE, false},
-    {"frndint", 0xD9, R(0xFC), OPND_NONE, false},
-    {"fprem", 0xD9, R(0xF8), OPND_NONE, false},
-    {"fprem1", 0xD9, R(0xF5), OPND_NONE, false},
-    {"fscale", 0xD9, R(0xFD), OPND_NONE, false},
-    {"fxtract", 0xD9, R(0xF4), OPND_NONE, false},
+    {"fchs", 0xD9, R(0xE0), OPND_NONE, false, 0},
+    {"fabs", 0xD9, R(0xE1), OPND_NONE, false, 0},
+    {"fsqrt", 0xD9, R(0xFA), OPND_NONE, false, 0},
+    {"frndint", 0xD9, R(0xFC), OPND_NONE, false, 0},
+    {"fprem", 0xD9, R(0xF8), OPND_NONE, false, 0},
+    {"fprem1", 0xD9, R(0xF5), OPND_NONE, false, 0},
+    {"fscale", 0xD9, R(0xFD), OPND_NONE, false, 0},
+    {"fxtract", 0xD9, R(0xF4), OPND_NONE, false, 0},
     /* compares */
-    {"fcom_sti", 0xD8, R(0xD0), OPND_NONE, true},
-    {"fcomp_sti", 0xD8, R(0xD8), OPND_NONE, true},
-    {"fcompp", 0xDE, R(0xD9), OPND_NONE, false},
-    {"fucom", 0xDD, R(0xE0), OPND_NONE, true},
-    {"fucomp", 0xDD, R(0xE8), OPND_NONE, true},
-    {"fucompp", 0xDA, R(0xE9), OPND_NONE, false},
-    {"fcomi", 0xDB, R(0xF0), OPND_NONE, true},
-    {"fucomi", 0xDB, R(0xE8), OPND_NONE, true},
-    {"fcomip", 0xDF, R(0xF0), OPND_NONE, true},
-    {"fucomip", 0xDF, R(0xE8), OPND_NONE, true},
-    {"fcom_m32", 0xD8, M(2), OPND_M32, false},
-    {"fcomp_m32", 0xD8, M(3), OPND_M32, false},
-    {"fcom_m64", 0xDC, M(2), OPND_M64, false},
-    {"fcomp_m64", 0xDC, M(3), OPND_M64, false},
-    {"ficom_m32", 0xDA, M(2), OPND_I32, false},
-    {"ficomp_m32", 0xDA, M(3), OPND_I32, false},
-    {"ficom_m16", 0xDE, M(2), OPND_I16, false},
-    {"ficomp_m16", 0xDE, M(3), OPND_I16, false},
-    {"ftst", 0xD9, R(0xE4), OPND_NONE, false},
-    {"fxam", 0xD9, R(0xE5), OPND_NONE, false},
+    {"fcom_sti", 0xD8, R(0xD0), OPND_NONE, true, 0},
+    {"fcomp_sti", 0xD8, R(0xD8), OPND_NONE, true, 0},
+    {"fcompp", 0xDE, R(0xD9), OPND_NONE, false, 0},
+    {"fucom", 0xDD, R(0xE0), OPND_NONE, true, 0},
+    {"fucomp", 0xDD, R(0xE8), OPND_NONE, true, 0},
+    {"fucompp", 0xDA, R(0xE9), OPND_NONE, false, 0},
+    {"fcomi", 0xDB, R(0xF0), OPND_NONE, true, 0},
+    {"fucomi", 0xDB, R(0xE8), OPND_NONE, true, 0},
+    {"fcomip", 0xDF, R(0xF0), OPND_NONE, true, 0},
+    {"fucomip", 0xDF, R(0xE8), OPND_NONE, true, 0},
+    {"fcom_m32", 0xD8, M(2), OPND_M32, false, 0},
+    {"fcomp_m32", 0xD8, M(3), OPND_M32, false, 0},
+    {"fcom_m64", 0xDC, M(2), OPND_M64, false, 0},
+    {"fcomp_m64", 0xDC, M(3), OPND_M64, false, 0},
+    {"ficom_m32", 0xDA, M(2), OPND_I32, false, 0},
+    {"ficomp_m32", 0xDA, M(3), OPND_I32, false, 0},
+    {"ficom_m16", 0xDE, M(2), OPND_I16, false, 0},
+    {"ficomp_m16", 0xDE, M(3), OPND_I16, false, 0},
+    {"ftst", 0xD9, R(0xE4), OPND_NONE, false, 0},
+    {"fxam", 0xD9, R(0xE5), OPND_NONE, false, 0},
     /* FCMOVcc */
-    {"fcmovb", 0xDA, R(0xC0), OPND_NONE, true},
-    {"fcmove", 0xDA, R(0xC8), OPND_NONE, true},
-    {"fcmovbe", 0xDA, R(0xD0), OPND_NONE, true},
-    {"fcmovu", 0xDA, R(0xD8), OPND_NONE, true},
-    {"fcmovnb", 0xDB, R(0xC0), OPND_NONE, true},
-    {"fcmovne", 0xDB, R(0xC8), OPND_NONE, true},
-    {"fcmovnbe", 0xDB, R(0xD0), OPND_NONE, true},
-    {"fcmovnu", 0xDB, R(0xD8), OPND_NONE, true},
+    {"fcmovb", 0xDA, R(0xC0), OPND_NONE, true, 0},
+    {"fcmove", 0xDA, R(0xC8), OPND_NONE, true, 0},
+    {"fcmovbe", 0xDA, R(0xD0), OPND_NONE, true, 0},
+    {"fcmovu", 0xDA, R(0xD8), OPND_NONE, true, 0},
+    {"fcmovnb", 0xDB, R(0xC0), OPND_NONE, true, 0},
+    {"fcmovne", 0xDB, R(0xC8), OPND_NONE, true, 0},
+    {"fcmovnbe", 0xDB, R(0xD0), OPND_NONE, true, 0},
+    {"fcmovnu", 0xDB, R(0xD8), OPND_NONE, true, 0},
     /* loads */
-    {"fld_m32", 0xD9, M(0), OPND_M32, false},
-    {"fld_m64", 0xDD, M(0), OPND_M64, false},
-    {"fld_m80", 0xDB, M(5), OPND_M80, false},
-    {"fild_m16", 0xDF, M(0), OPND_I16, false},
-    {"fild_m32", 0xDB, M(0), OPND_I32, false},
-    {"fild_m64", 0xDF, M(5), OPND_I64, false},
-    {"fbld", 0xDF, M(4), OPND_BCD, false},
-    {"fld_sti", 0xD9, R(0xC0), OPND_NONE, true},
+    {"fld_m32", 0xD9, M(0), OPND_M32, false, 0},
+    {"fld_m64", 0xDD, M(0), OPND_M64, false, 0},
+    {"fld_m80", 0xDB, M(5), OPND_M80, false, 0},
+    {"fild_m16", 0xDF, M(0), OPND_I16, false, 0},
+    {"fild_m32", 0xDB, M(0), OPND_I32, false, 0},
+    {"fild_m64", 0xDF, M(5), OPND_I64, false, 0},
+    {"fbld", 0xDF, M(4), OPND_BCD, false, 0},
+    {"fld_sti", 0xD9, R(0xC0), OPND_NONE, true, 0},
     /* stores */
-    {"fst_m32", 0xD9, M(2), OPND_OUT, false},
-    {"fstp_m32", 0xD9, M(3), OPND_OUT, false},
-    {"fst_m64", 0xDD, M(2), OPND_OUT, false},
-    {"fstp_m64", 0xDD, M(3), OPND_OUT, false},
-    {"fstp_m80", 0xDB, M(7), OPND_OUT, false},
-    {"fist_m16", 0xDF, M(2), OPND_OUT, false},
-    {"fistp_m16", 0xDF, M(3), OPND_OUT, false},
-    {"fist_m32", 0xDB, M(2), OPND_OUT, false},
-    {"fistp_m32", 0xDB, M(3), OPND_OUT, false},
-    {"fistp_m64", 0xDF, M(7), OPND_OUT, false},
-    {"fbstp", 0xDF, M(6), OPND_OUT, false},
-    {"fst_sti", 0xDD, R(0xD0), OPND_NONE, true},
-    {"fstp_sti", 0xDD, R(0xD8), OPND_NONE, true},
+    {"fst_m32", 0xD9, M(2), OPND_OUT, false, 0},
+    {"fstp_m32", 0xD9, M(3), OPND_OUT, false, 0},
+    {"fst_m64", 0xDD, M(2), OPND_OUT, false, 0},
+    {"fstp_m64", 0xDD, M(3), OPND_OUT, false, 0},
+    {"fstp_m80", 0xDB, M(7), OPND_OUT, false, 0},
+    {"fist_m16", 0xDF, M(2), OPND_OUT, false, 0},
+    {"fistp_m16", 0xDF, M(3), OPND_OUT, false, 0},
+    {"fist_m32", 0xDB, M(2), OPND_OUT, false, 0},
+    {"fistp_m32", 0xDB, M(3), OPND_OUT, false, 0},
+    {"fistp_m64", 0xDF, M(7), OPND_OUT, false, 0},
+    {"fbstp", 0xDF, M(6), OPND_OUT, false, 0},
+    {"fst_sti", 0xDD, R(0xD0), OPND_NONE, true, 0},
+    {"fstp_sti", 0xDD, R(0xD8), OPND_NONE, true, 0},
     /* constants */
-    {"fld1", 0xD9, R(0xE8), OPND_NONE, false},
-    {"fldl2t", 0xD9, R(0xE9), OPND_NONE, false},
-    {"fldl2e", 0xD9, R(0xEA), OPND_NONE, false},
-    {"fldpi", 0xD9, R(0xEB), OPND_NONE, false},
-    {"fldlg2", 0xD9, R(0xEC), OPND_NONE, false},
-    {"fldln2", 0xD9, R(0xED), OPND_NONE, false},
-    {"fldz", 0xD9, R(0xEE), OPND_NONE, false},
+    {"fld1", 0xD9, R(0xE8), OPND_NONE, false, 0},
+    {"fldl2t", 0xD9, R(0xE9), OPND_NONE, false, 0},
+    {"fldl2e", 0xD9, R(0xEA), OPND_NONE, false, 0},
+    {"fldpi", 0xD9, R(0xEB), OPND_NONE, false, 0},
+    {"fldlg2", 0xD9, R(0xEC), OPND_NONE, false, 0},
+    {"fldln2", 0xD9, R(0xED), OPND_NONE, false, 0},
+    {"fldz", 0xD9, R(0xEE), OPND_NONE, false, 0},
     /* stack and control */
-    {"fxch", 0xD9, R(0xC8), OPND_NONE, true},
-    {"ffree", 0xDD, R(0xC0), OPND_NONE, true},
-    {"fincstp", 0xD9, R(0xF7), OPND_NONE, false},
-    {"fdecstp", 0xD9, R(0xF6), OPND_NONE, false},
-    {"fnop", 0xD9, R(0xD0), OPND_NONE, false},
-    {"fnclex", 0xDB, R(0xE2), OPND_NONE, false},
-    {"fninit", 0xDB, R(0xE3), OPND_NONE, false},
-    {"fldcw", 0xD9, M(5), OPND_CW, false},
-    {"fnstcw", 0xD9, M(7), OPND_OUT, false},
-    {"fnstsw_m16", 0xDD, M(7), OPND_OUT, false},
-    {"fldenv", 0xD9, M(4), OPND_ENV, false},
-    {"fnstenv", 0xD9, M(6), OPND_OUT, false},
+    {"fxch", 0xD9, R(0xC8), OPND_NONE, true, 0},
+    {"ffree", 0xDD, R(0xC0), OPND_NONE, true, 0},
+    {"fincstp", 0xD9, R(0xF7), OPND_NONE, false, 0},
+    {"fdecstp", 0xD9, R(0xF6), OPND_NONE, false, 0},
+    {"fnop", 0xD9, R(0xD0), OPND_NONE, false, 0},
+    {"fnclex", 0xDB, R(0xE2), OPND_NONE, false, 0},
+    {"fninit", 0xDB, R(0xE3), OPND_NONE, false, 0},
+    {"fldcw", 0xD9, M(5), OPND_CW, false, 0},
+    {"fnstcw", 0xD9, M(7), OPND_OUT, false, 0},
+    {"fnstsw_m16", 0xDD, M(7), OPND_OUT, false, 0},
+    {"fldenv", 0xD9, M(4), OPND_ENV, false, 0},
+    {"fnstenv", 0xD9, M(6), OPND_OUT, false, 0},
+    {"fldenv16", 0xD9, M(4), OPND_ENV16, false, 0x66},
+    {"fnstenv16", 0xD9, M(6), OPND_OUT, false, 0x66},
 };
 
 #define TMPL_COUNT ((int)(sizeof tmpls / sizeof tmpls[0]))
@@ -359,6 +363,15 @@ static void rnd_operand(enum operand kind, uint8_t *buf, const uint8_t *st0)
         buf[4] = (uint8_t)(buf[4] | (rnd() & 0x3F));
         break;
     }
+    case OPND_ENV16: {
+        uint8_t st[108];
+        rnd_state(st);
+        memcpy(buf, st, 2);
+        memcpy(buf + 2, st + 4, 2);
+        memcpy(buf + 4, st + 8, 2);
+        buf[2] = (uint8_t)(buf[2] | (rnd() & 0x3F));
+        break;
+    }
     default: break;
     }
 }
@@ -433,6 +446,15 @@ struct result {
     uint32_t flags;
 };
 
+/* FOP, bits 16-26 of the fifth dword (the pointers themselves differ). The host's
+ * FOP reads 0 now and then: when the kernel switches tasks between the instruction
+ * and FNSAVE, an AMD CPU's FXSAVE/XSAVE keeps FOP only with ES set. So a host FOP
+ * of 0 is not compared. */
+static uint32_t fop_of(const uint8_t *img)
+{
+    return (uint32_t)(img[18] | img[19] << 8) & 0x7FF;
+}
+
 /* Status-word bits not compared for an instruction: the SDM says FCOMI and
  * friends set C1 to 0 (Vol. 2, FCOMI, "x87 FPU Flags Affected"), which bt86 does;
  * the AMD host keeps it. */
@@ -441,14 +463,17 @@ static uint32_t sw_ignore(const struct tmpl *t)
     return strstr(t->name, "comi") ? 0x0200u : 0;
 }
 
+/* a: the host, b: bt86 */
 static bool same(const struct tmpl *t, const struct result *a, const struct result *b)
 {
     uint32_t swa, swb;
     memcpy(&swa, a->img + 4, 4);
     memcpy(&swb, b->img + 4, 4);
     return memcmp(a->img, b->img, 4) == 0 && ((swa ^ swb) & ~sw_ignore(t)) == 0 &&
-           memcmp(a->img + 8, b->img + 8, 4) == 0 && memcmp(a->img + 28, b->img + 28, 80) == 0 &&
-           memcmp(a->opnd, b->opnd, 32) == 0 && ((a->flags ^ b->flags) & 0x8D5) == 0;
+           memcmp(a->img + 8, b->img + 8, 4) == 0 &&
+           (fop_of(a->img) == 0 || fop_of(a->img) == fop_of(b->img)) &&
+           memcmp(a->img + 28, b->img + 28, 80) == 0 && memcmp(a->opnd, b->opnd, 32) == 0 &&
+           ((a->flags ^ b->flags) & 0x8D5) == 0;
 }
 
 static void dump(const char *who, const struct result *r)
@@ -457,7 +482,8 @@ static void dump(const char *who, const struct result *r)
     memcpy(&cw, r->img, 4);
     memcpy(&sw, r->img + 4, 4);
     memcpy(&tw, r->img + 8, 4);
-    printf("  %s: cw %08x sw %08x tw %08x eflags %03x\n", who, cw, sw, tw, r->flags & 0x8D5);
+    printf("  %s: cw %08x sw %08x tw %08x fop %03x eflags %03x\n", who, cw, sw, tw, fop_of(r->img),
+           r->flags & 0x8D5);
     for (int k = 0; k < 8; k++) {
         const uint8_t *p = r->img + 28 + 10 * k;
         printf("    st%d %02x%02x:", k, p[9], p[8]);
@@ -476,9 +502,13 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
 {
     long bad = 0;
     for (long c = 0; c < cases; c++) {
-        uint8_t insn[2] = {t->op, t->modrm};
-        if (t->sti) insn[1] = (uint8_t)(t->modrm | (c * 8 / cases));
-        if (t->sti && cases < 64) insn[1] = (uint8_t)(t->modrm | (rnd() % 8));
+        uint8_t insn[3], n = 0;
+        if (t->pre) insn[n++] = t->pre;
+        insn[n++] = t->op;
+        insn[n] = t->modrm;
+        if (t->sti) insn[n] = (uint8_t)(t->modrm | (c * 8 / cases));
+        if (t->sti && cases < 64) insn[n] = (uint8_t)(t->modrm | (rnd() % 8));
+        n++;
         uint8_t img[108], opnd[32];
         uint32_t flags = 0x202 | (uint32_t)(rnd() & 0x8D5);
         rnd_state(img);
@@ -486,7 +516,7 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
 
         /* host */
         uint8_t code[32];
-        size_t len = build_code(code, insn, 2, 0xC3);
+        size_t len = build_code(code, insn, n, 0xC3);
         if (memcmp(hostmem, code, len) != 0) memcpy(hostmem, code, len);
         struct result h, e;
         uint64_t hflags = flags;
@@ -497,7 +527,7 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
         h.flags = (uint32_t)hflags;
 
         /* guest */
-        len = build_code(code, insn, 2, 0xF4);
+        len = build_code(code, insn, n, 0xF4);
         uint8_t cur[32];
         phys_copy_from(&g->ps, G_CODE, cur, len);
         if (memcmp(cur, code, len) != 0) {
@@ -517,7 +547,8 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
 
         if (!same(t, &h, &e)) {
             if (bad < 5 || verbose) {
-                printf("MISMATCH %s (%02x %02x) case %ld\n", t->name, insn[0], insn[1], c);
+                printf("MISMATCH %s (%02x %02x %02x) case %ld\n", t->name, insn[0], insn[1],
+                       n > 2 ? insn[2] : 0, c);
                 struct result in_r;
                 memcpy(in_r.img, img, 108);
                 memcpy(in_r.opnd, opnd, 32);
@@ -557,6 +588,7 @@ int main(int argc, char **argv)
         }
     }
     rng_state = seed ? seed : 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
     uint8_t *hostmem =
         mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (hostmem == MAP_FAILED) {

@@ -273,7 +273,7 @@ static insn_fn select_reg_form(struct insn *i, int opc, int op, int rm)
             case 5: i->cc = 1; return fpu_op_binary_st01; /* FPREM1 */
             case 6: i->cc = 1; return fpu_op_stack;       /* FDECSTP */
             case 7: i->cc = 0; return fpu_op_stack;       /* FINCSTP */
-            default: return NULL; /* F2XM1 FYL2X FPTAN FPATAN: f80_trans.h, not yet */
+            default: return fpu_select_trans(i, op, rm);  /* F2XM1 FYL2X FPTAN FPATAN */
             }
         default:
             switch (rm) {
@@ -281,7 +281,7 @@ static insn_fn select_reg_form(struct insn *i, int opc, int op, int rm)
             case 2: i->cc = 2; return fpu_op_unary;       /* FSQRT */
             case 4: i->cc = 3; return fpu_op_unary;       /* FRNDINT */
             case 5: i->cc = 2; return fpu_op_binary_st01; /* FSCALE */
-            default: return NULL;                         /* FYL2XP1 FSINCOS FSIN FCOS: not yet */
+            default: return fpu_select_trans(i, op, rm);  /* FYL2XP1 FSINCOS FSIN FCOS */
             }
         }
     case 0xDA:
@@ -496,7 +496,11 @@ static const struct select_entry entries[] = {
     {ZYDIS_MNEMONIC_FUCOMPP, select_fpu},       {ZYDIS_MNEMONIC_FWAIT, select_fpu},
     {ZYDIS_MNEMONIC_FXAM, select_fpu},          {ZYDIS_MNEMONIC_FXCH, select_fpu},
     {ZYDIS_MNEMONIC_FXRSTOR, select_fpu},       {ZYDIS_MNEMONIC_FXSAVE, select_fpu},
-    {ZYDIS_MNEMONIC_FXTRACT, select_fpu},
+    {ZYDIS_MNEMONIC_FXTRACT, select_fpu},       {ZYDIS_MNEMONIC_F2XM1, select_fpu},
+    {ZYDIS_MNEMONIC_FYL2X, select_fpu},         {ZYDIS_MNEMONIC_FYL2XP1, select_fpu},
+    {ZYDIS_MNEMONIC_FPTAN, select_fpu},         {ZYDIS_MNEMONIC_FPATAN, select_fpu},
+    {ZYDIS_MNEMONIC_FSIN, select_fpu},          {ZYDIS_MNEMONIC_FCOS, select_fpu},
+    {ZYDIS_MNEMONIC_FSINCOS, select_fpu},
 };
 
 SELECT_TABLE(ops_fpu_table, entries);

@@ -109,4 +109,8 @@ void fpu_op_fxrstor(struct cpu *cpu, const struct insn *i);
 void fpu_op_fwait(struct cpu *cpu, const struct insn *i);
 void fpu_op_fnop(struct cpu *cpu, const struct insn *i);
 
+/* The transcendental forms D9 /6 and D9 /7 (ops_fpu_trans.c): the handler, or NULL
+ * while cpu/fpu/f80_trans.h is not in the tree. */
+insn_fn fpu_select_trans(struct insn *i, int op, int rm);
+
 #endif

@@ -95,19 +95,20 @@ void fpu_op_store(struct cpu *cpu, const struct insn *i)
     struct f80_env env = fpu_env(cpu);
     uint8_t buf[10] = {0};
     if (fpu_empty(cpu, 0)) {
-        fpu_note(cpu, i);
         if (!(cpu->fpu.cw & F80_IE)) {
+            fpu_note(cpu, i);
             fpu_stack_fault(cpu, false);
             return;
         }
-        /* Masked underflow: the indefinite of the destination format. */
+        /* Masked underflow: the indefinite of the destination format (written
+         * first: a fault there leaves the FPU untouched). */
         struct f80_env scratch = env;
-        if (kind == K_STI) {
-            fpu_set(cpu, i->reg, F80_INDEFINITE);
-        } else {
+        if (kind != K_STI) {
             convert_out(&scratch, kind, F80_INDEFINITE, buf);
             fpu_write_op(cpu, i, buf, kind_size[kind]);
         }
+        fpu_note(cpu, i);
+        if (kind == K_STI) fpu_set(cpu, i->reg, F80_INDEFINITE);
         fpu_stack_fault(cpu, false);
         if (pop) fpu_pop(cpu);
         return;

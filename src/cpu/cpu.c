@@ -94,6 +94,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->delivering = 0;
     cpu->icount = 0;
     cpu->tsc_offset = 0;
+    fpu_reset(&cpu->fpu);
     /* Intel SDM Vol. 3, table 10-1: data-like R/W segments with 64 KiB limits; CS
      * based at FFFF0000 so that the first fetch is at FFFFFFF0. */
     uint16_t attr = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_WRITABLE | SEG_ATTR_ACCESSED;
@@ -174,7 +175,6 @@ void cpu_set_intr(struct cpu *cpu, bool level)
 
 uint64_t cpu_retired(const struct cpu *cpu)
 {
-    if (cpu->cur_block)
-        return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
+    if (cpu->cur_block) return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
     return cpu->icount;
 }

@@ -8,6 +8,7 @@
 #ifndef BT86_CPU_CPU_H
 #define BT86_CPU_CPU_H
 
+#include "cpu/fpu/fpu_state.h"
 #include "mem/mem.h"
 
 #include <setjmp.h>
@@ -114,6 +115,11 @@ struct cpu_bus {
      * cpu/exception.h; error_code -1 when there is none), with CS:EIP as pushed. */
     void (*trace_event)(void *opaque, int vector, int error_code, int kind);
     void *opaque;
+    /* Optional (may be NULL): the FERR# output. With CR0.NE=0 a pending unmasked x87
+     * exception raises it at the next waiting FPU instruction (level 1); clearing
+     * the exception (FNCLEX, FNINIT, a state load) lowers it. A PC wires it to IRQ 13
+     * (SDM Vol. 1, D.2.1). */
+    void (*ferr)(void *opaque, int level);
 };
 
 /* How cpu_run returned. */
@@ -186,6 +192,7 @@ struct cpu {
     bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
     bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
     uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */
+    struct fpu fpu;
 
     /* --- machinery --- */
     struct phys_space *phys;

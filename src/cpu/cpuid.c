@@ -2,6 +2,7 @@
 
 /* CPUID.1:EDX bits (Intel SDM Vol. 2, CPUID, table 3-11). Only what bt86 implements
  * is claimed; each issue that adds a feature adds its bit here. */
+#define FEAT_FPU   (1u << 0)
 #define FEAT_VME   (1u << 1)
 #define FEAT_DE    (1u << 2)
 #define FEAT_PSE   (1u << 3)
@@ -15,9 +16,10 @@
 #define FEAT_CMOV  (1u << 15)
 #define FEAT_PAT   (1u << 16)
 #define FEAT_PSE36 (1u << 17)
+#define FEAT_FXSR  (1u << 24)
 #define FEATURES                                                                                   \
-    (FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 | FEAT_SEP |        \
-     FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_PSE36)
+    (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 | FEAT_SEP |        \
+     FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_PSE36 | FEAT_FXSR)
 
 #define SIGNATURE 0x00000619u /* family 6, model 1, stepping 9: Pentium Pro */
 

@@ -13,7 +13,7 @@
 static const struct select_table *const families[] = {
     &ops_mov_table,   &ops_alu_table,    &ops_branch_table, &ops_stack_table, &ops_misc_table,
     &ops_shift_table, &ops_muldiv_table, &ops_bit_table,    &ops_bcd_table,   &ops_string_table,
-    &ops_io_table,    &ops_system_table, &ops_cond_table,   &ops_xchg_table,
+    &ops_io_table,    &ops_system_table, &ops_cond_table,   &ops_xchg_table,  &ops_fpu_table,
 };
 
 struct decoder {

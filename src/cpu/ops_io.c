@@ -1,6 +1,5 @@
 /* Port I/O: IN and OUT with an imm8 or DX port, 8/16/32-bit (Intel SDM Vol. 2, IN,
- * OUT), through the I/O permission check and the board's port bus (cpu/io.h).
- * Also WAIT/FWAIT, until ops_fpu.c exists (see fwait). */
+ * OUT), through the I/O permission check and the board's port bus (cpu/io.h). */
 #include "cpu/io.h"
 #include "cpu/ops.h"
 
@@ -59,27 +58,9 @@ static bool select_in_out(struct insn *i, struct decoded *d)
     return true;
 }
 
-/* WAIT/FWAIT (SDM Vol. 2, WAIT/FWAIT; Vol. 3, 2.5 CR0.MP/TS): #NM when CR0.MP and
- * CR0.TS are both set, so an OS that switches FPU state lazily gets its trap;
- * otherwise it waits for pending x87 exceptions, and with no x87 state yet there
- * are none. It lives here only until ops_fpu.c exists, which should take it over
- * (together with reporting a pending unmasked exception as #MF). */
-static void fwait(struct cpu *cpu, const struct insn *i)
-{
-    if ((cpu->cr[0] & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE);
-}
-
-static bool select_fwait(struct insn *i, struct decoded *d)
-{
-    i->fn = fwait;
-    return true;
-}
-
 static const struct select_entry entries[] = {
     {ZYDIS_MNEMONIC_IN, select_in_out},
     {ZYDIS_MNEMONIC_OUT, select_in_out},
-    {ZYDIS_MNEMONIC_FWAIT, select_fwait},
 };
 
 SELECT_TABLE(ops_io_table, entries);

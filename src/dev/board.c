@@ -50,6 +50,13 @@ static void trace_event(void *opaque, int vector, int error_code, int kind)
     fputc('\n', stderr);
 }
 
+/* FERR# of the x87 (CR0.NE=0) is wired to IRQ 13, as on a PC. */
+static void fpu_error(void *opaque, int level)
+{
+    struct machine *m = opaque;
+    pic_set_irq(&m->pic, 13, level);
+}
+
 static int cpu_irq_ack(void *opaque)
 {
     struct machine *m = opaque;
@@ -129,8 +136,7 @@ static bool open_sink(struct char_sink *s, const struct char_backend *b)
 
 static void close_sink(struct char_sink *s)
 {
-    if (s->owned && s->file)
-        fclose(s->file);
+    if (s->owned && s->file) fclose(s->file);
     *s = (struct char_sink){NULL, false};
 }
 
@@ -176,8 +182,12 @@ bool board_create(struct machine *m)
         fprintf(stderr, "bt86: internal error: I/O port ranges overlap\n");
         return false;
     }
-    struct cpu_bus bus = {cpu_io_read, cpu_io_write, cpu_irq_ack,
-                          c->trace_events ? trace_event : NULL, m};
+    struct cpu_bus bus = {.io_read = cpu_io_read,
+                          .io_write = cpu_io_write,
+                          .irq_ack = cpu_irq_ack,
+                          .trace_event = c->trace_events ? trace_event : NULL,
+                          .ferr = fpu_error,
+                          .opaque = m};
     cpu_set_bus(m->cpu, &bus);
     return true;
 }

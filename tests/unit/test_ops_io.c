@@ -1,6 +1,6 @@
 /* Port I/O instructions: IN/OUT with imm8 and DX ports at every size, INS/OUTS
- * with and without REP, the bus-less defaults, the I/O permission check, and WAIT
- * (which lives in ops_io.c until the x87 family exists). */
+ * with and without REP, the bus-less defaults, the I/O permission check, and WAIT's
+ * #NM rule (WAIT itself is in ops_fpu_env.c). */
 #include "cpu/io.h"
 #include "real_mode_rig.h"
 

@@ -277,17 +277,17 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
 /* ---- driver ----------------------------------------------------------------- */
 
 /* Position of a finite value on the line of f80 encodings of one sign. */
-static int64_t ordinal(struct f80 v)
+static __int128 ordinal(struct f80 v)
 {
     uint32_t e = v.se & 0x7FFF;
-    return e == 0 ? (int64_t)v.mant : (int64_t)e * (int64_t)INT_BIT + (int64_t)(v.mant & ~INT_BIT);
+    return e == 0 ? (__int128)v.mant : (__int128)e * INT_BIT + (__int128)(v.mant & ~INT_BIT);
 }
 
 static bool one_ulp(struct f80 h, struct f80 s)
 {
     if ((h.se ^ s.se) & 0x8000) return false;
     if ((h.se & 0x7FFF) == 0x7FFF || (s.se & 0x7FFF) == 0x7FFF) return false;
-    int64_t d = ordinal(h) - ordinal(s);
+    __int128 d = ordinal(h) - ordinal(s);
     return d == 1 || d == -1;
 }
 

@@ -22,6 +22,7 @@ static struct f80 round_exact(struct f80_env *env, struct f80_wide w)
 {
     struct f80 r = f80w_round(env, w, true);
     env->flags |= F80_PE;
+    if (f80_exp_field(r) == 0) env->flags |= F80_UE; /* tiny and "inexact" */
     return r;
 }
 
@@ -119,10 +120,9 @@ void f80_sincos(struct f80_env *env, struct f80 a, struct f80 *sin_out, struct f
     struct f80_wide s, c;
     sin_cos_abs(a, &s, &c);
     if (f80_sign(a)) s = f80w_neg(s);
-    *sin_out = f80w_round(env, s, false);
-    uint16_t c1 = env->flags & F80_C1;
+    /* C1 tells the rounding of the sine (host x87). */
     *cos_out = f80w_round(env, c, false);
-    env->flags |= c1;
+    *sin_out = f80w_round(env, s, false);
 }
 
 void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80 *one_out)
@@ -136,9 +136,17 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
         if (env->flags & F80_C2) *one_out = a;
         return;
     }
-    struct f80_wide s, c;
-    sin_cos_abs(a, &s, &c);
-    struct f80_wide t = f80w_div(s, c);
+    struct f80_wide s, c, t;
+    if (f80_exp_field(a) < F80_BIAS - 40) {
+        /* tan x = x + x^3/3 + 2x^5/15...: the quotient below would lose which
+         * side of x the value lies on. */
+        struct f80_wide x = f80w_from_f80(a);
+        x.neg = false;
+        t = f80w_add(x, f80w_div_small(f80w_mul(x, f80w_mul(x, x)), 3));
+    } else {
+        sin_cos_abs(a, &s, &c);
+        t = f80w_div(s, c);
+    }
     if (f80_sign(a)) t = f80w_neg(t);
     *tan_out = f80w_round(env, t, false);
 }
@@ -228,13 +236,13 @@ struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
     bool sy = f80_sign(y), sx = f80_sign(x);
     /* SDM Vol. 2, FYL2X, Table 3-48. */
     if (sx && cx != F80_CLASS_ZERO) return f80_invalid(env);
-    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL) env->flags |= F80_DE;
     if (cx == F80_CLASS_ZERO) {
-        /* log2(0) = -inf */
+        /* log2(0) = -inf; a denormal y raises ZE alone (host x87) */
         if (cy == F80_CLASS_ZERO) return f80_invalid(env);
         if (cy != F80_CLASS_INF) env->flags |= F80_ZE;
         return f80_inf(!sy);
     }
+    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL) env->flags |= F80_DE;
     if (cx == F80_CLASS_INF) {
         if (cy == F80_CLASS_ZERO) return f80_invalid(env);
         return f80_inf(sy);
@@ -256,12 +264,11 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
     if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
     if (f80_is_nan_class(cy) || f80_is_nan_class(cx)) return f80_propagate_nan(env, x, y);
     bool sy = f80_sign(y), sx = f80_sign(x);
-    if (cx == F80_CLASS_INF) {
-        /* Outside the SDM's domain: log2(+inf) = +inf; -inf is invalid (host). */
-        if (sx || cy == F80_CLASS_ZERO) return f80_invalid(env);
-        return f80_inf(sy);
-    }
+    /* Outside the SDM's domain (host x87): x = -inf is invalid before any DE,
+     * log2(+inf) = +inf. */
+    if (cx == F80_CLASS_INF && sx) return f80_invalid(env);
     if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (cx == F80_CLASS_INF) return cy == F80_CLASS_ZERO ? f80_invalid(env) : f80_inf(sy);
     /* SDM Vol. 2, FYL2XP1, Table 3-49. */
     if (cx == F80_CLASS_ZERO) {
         if (cy == F80_CLASS_INF) return f80_invalid(env);
@@ -271,7 +278,10 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
     struct f80_wide l;
     bool exact = false;
     if (sx && f80w_cmp_abs(wx, f80w_from_int(1)) >= 0) {
-        /* x <= -1 is outside the domain: the host x87 returns x with PE. */
+        /* x <= -1 is outside the domain: the host x87 takes log2(1 + x) as
+         * negative for a zero or infinite y, and otherwise returns x with PE. */
+        if (cy == F80_CLASS_INF) return f80_inf(!sy);
+        if (cy == F80_CLASS_ZERO) return f80_zero(!sy);
         env->flags |= F80_PE;
         return x;
     }

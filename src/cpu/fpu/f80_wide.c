@@ -60,8 +60,10 @@ struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b)
         a = b;
         b = t;
     }
+    /* Bits of b shifted out are jammed into the lowest bit, so that a difference
+     * lands on the correct side of a and the final rounding sees it. */
     int32_t d = a.exp - b.exp;
-    unsigned __int128 bm = d >= 128 ? 0 : b.m >> d;
+    unsigned __int128 bm = d >= 128 ? 1 : (b.m >> d) | (d > 0 && (b.m << (128 - d)) != 0);
     if (a.neg == b.neg) {
         unsigned __int128 s = a.m + bm;
         if (s < a.m) return (struct f80_wide){(s >> 1) | W_TOP, a.exp + 1, a.neg};

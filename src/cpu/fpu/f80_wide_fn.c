@@ -1,9 +1,14 @@
 /* Elementary functions on 128-bit wide values, by Taylor series after a small
- * argument reduction; each loop stops once a term falls below 2^-130 of the sum,
- * so the result carries ~125 correct bits for the one final rounding to 64. */
+ * argument reduction; each loop stops after adding a term below 2^-127 of the
+ * sum, so the result carries ~124 correct bits for the one final rounding to 64,
+ * and lies on the correct side of a nearby 64-bit value (cos(tiny) just below 1)
+ * thanks to the sticky bit of f80w_add. */
 #include "cpu/fpu/f80_wide.h"
 
-#define W_STOP 130
+/* A term shifted 128 bits or more below the sum only sets its sticky bit: the
+ * series stops right after adding the first such term, whose sign is that of the
+ * whole neglected tail (the terms fall fast and alternate or share a sign). */
+#define W_STOP 127
 
 static bool negligible(struct f80_wide term, struct f80_wide sum)
 {
@@ -21,8 +26,8 @@ struct f80_wide f80w_sin(struct f80_wide r)
     struct f80_wide r2 = f80w_mul(r, r), sum = r, term = r;
     for (uint32_t k = 1; k < 40; k++) {
         term = f80w_div_small(f80w_mul(term, r2), (2 * k) * (2 * k + 1));
-        if (negligible(term, sum)) break;
         sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -33,8 +38,8 @@ struct f80_wide f80w_cos(struct f80_wide r)
     if (r.m == 0) return sum;
     for (uint32_t k = 1; k < 40; k++) {
         term = f80w_div_small(f80w_mul(term, r2), (2 * k - 1) * (2 * k));
-        if (negligible(term, sum)) break;
         sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -47,8 +52,8 @@ static struct f80_wide atan_series(struct f80_wide t)
     for (uint32_t k = 1; k < 80; k++) {
         pow = f80w_mul(pow, t2);
         struct f80_wide term = f80w_div_small(pow, 2 * k + 1);
-        if (negligible(term, sum)) break;
         sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -91,8 +96,8 @@ struct f80_wide f80w_expm1(struct f80_wide t)
     if (t.m == 0) return t;
     for (uint32_t n = 2; n < 60; n++) {
         term = f80w_div_small(f80w_mul(term, t), n);
-        if (negligible(term, sum)) break;
         sum = f80w_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return sum;
 }
@@ -105,8 +110,8 @@ static struct f80_wide atanh2(struct f80_wide s)
     for (uint32_t k = 1; k < 80; k++) {
         pow = f80w_mul(pow, s2);
         struct f80_wide term = f80w_div_small(pow, 2 * k + 1);
-        if (negligible(term, sum)) break;
         sum = f80w_add(sum, term);
+        if (negligible(term, sum)) break;
     }
     return f80w_scale(sum, 1);
 }

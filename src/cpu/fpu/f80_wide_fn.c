@@ -1,14 +1,14 @@
 /* Elementary functions on 128-bit wide values, by Taylor series after a small
- * argument reduction; each loop stops after adding a term below 2^-127 of the
+ * argument reduction; each loop stops after adding a term below 2^-126 of the
  * sum, so the result carries ~124 correct bits for the one final rounding to 64,
  * and lies on the correct side of a nearby 64-bit value (cos(tiny) just below 1)
  * thanks to the sticky bit of f80w_add. */
 #include "cpu/fpu/f80_wide.h"
 
-/* A term shifted 128 bits or more below the sum only sets its sticky bit: the
+/* A term shifted 127 bits or more below the sum adds only its sticky bit: the
  * series stops right after adding the first such term, whose sign is that of the
  * whole neglected tail (the terms fall fast and alternate or share a sign). */
-#define W_STOP 127
+#define W_STOP 126
 
 static bool negligible(struct f80_wide term, struct f80_wide sum)
 {

@@ -242,8 +242,7 @@ static void yl2x_cases(void **state)
 static void yl2xp1_cases(void **state)
 {
     struct f80_env env = env_rc(F80_RC_NEAREST);
-    assert_f80(f80_yl2xp1(&env, ONE, F(0x3FFD, 0x8000000000000000u)), 0x3FFD,
-               0xA4D3C25E68DC57F2u);
+    assert_f80(f80_yl2xp1(&env, ONE, F(0x3FFD, 0x8000000000000000u)), 0x3FFD, 0xA4D3C25E68DC57F2u);
     env = env_rc(F80_RC_NEAREST);
     assert_f80(f80_yl2xp1(&env, THREE, POS_ZERO), 0x0000, 0);
     assert_f80(f80_yl2xp1(&env, THREE, NEG_ZERO), 0x8000, 0);
@@ -261,14 +260,10 @@ static void yl2xp1_cases(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(zeros_are_exact),
-        cmocka_unit_test(values_at_one_half),
-        cmocka_unit_test(tiny_arguments),
-        cmocka_unit_test(out_of_range_sets_c2),
-        cmocka_unit_test(nans_and_invalid),
-        cmocka_unit_test(patan_quadrants_and_zeros),
-        cmocka_unit_test(f2xm1_domain_ends),
-        cmocka_unit_test(yl2x_cases),
+        cmocka_unit_test(zeros_are_exact),   cmocka_unit_test(values_at_one_half),
+        cmocka_unit_test(tiny_arguments),    cmocka_unit_test(out_of_range_sets_c2),
+        cmocka_unit_test(nans_and_invalid),  cmocka_unit_test(patan_quadrants_and_zeros),
+        cmocka_unit_test(f2xm1_domain_ends), cmocka_unit_test(yl2x_cases),
         cmocka_unit_test(yl2xp1_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

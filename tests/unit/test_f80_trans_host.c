@@ -29,7 +29,17 @@
 #define SW_C2   0x0400u
 #define INT_BIT 0x8000000000000000u
 
-enum op { OP_FSIN, OP_FCOS, OP_FSINCOS, OP_FPTAN, OP_FPATAN, OP_F2XM1, OP_FYL2X, OP_FYL2XP1, OP_COUNT };
+enum op {
+    OP_FSIN,
+    OP_FCOS,
+    OP_FSINCOS,
+    OP_FPTAN,
+    OP_FPATAN,
+    OP_F2XM1,
+    OP_FYL2X,
+    OP_FYL2XP1,
+    OP_COUNT
+};
 
 static const char *const op_names[OP_COUNT] = {"fsin",   "fcos",  "fsincos", "fptan",
                                                "fpatan", "f2xm1", "fyl2x",   "fyl2xp1"};
@@ -38,8 +48,8 @@ static const char *const op_names[OP_COUNT] = {"fsin",   "fcos",  "fsincos", "fp
  * per op, in cases per 100000, from long runs against the host (AMD EPYC); see
  * docs/ARCHITECTURE.md. */
 static const unsigned budget_per_100k[OP_COUNT] = {
-    [OP_FSIN] = 1500, [OP_FCOS] = 1500,  [OP_FSINCOS] = 2500, [OP_FPTAN] = 4000,
-    [OP_FPATAN] = 2000, [OP_F2XM1] = 5000, [OP_FYL2X] = 5000,  [OP_FYL2XP1] = 6000,
+    [OP_FSIN] = 900,    [OP_FCOS] = 750,   [OP_FSINCOS] = 1450, [OP_FPTAN] = 13500,
+    [OP_FPATAN] = 2100, [OP_F2XM1] = 3100, [OP_FYL2X] = 2300,   [OP_FYL2XP1] = 3200,
 };
 
 static uint16_t op_sw_mask(enum op op)
@@ -174,7 +184,9 @@ static struct f80 gen_special(struct rng *r)
     case 3: return make(sign, 0x7FFF, INT_BIT);
     case 4: return make(sign, 0x7FFF, INT_BIT | 0x4000000000000000u | (next(r) >> below(r, 64)));
     case 5: return make(sign, 0x7FFF, INT_BIT | ((next(r) >> 2) | 1));
-    case 6: return make(sign, below(r, 2) ? 0x7FFF : 1 + (uint32_t)below(r, 0x7FFE), next(r) & ~INT_BIT);
+    case 6:
+        return make(sign, below(r, 2) ? 0x7FFF : 1 + (uint32_t)below(r, 0x7FFE),
+                    next(r) & ~INT_BIT);
     default: return make(sign, 1 + (uint32_t)below(r, 0x7FFE), next(r) | INT_BIT);
     }
 }
@@ -253,7 +265,9 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         in->a = gen_exp(r, -40, 40);
         in->a.se &= 0x7FFF;
         if (k < 25) { /* x near 1 */
-            in->a = make(0, below(r, 2) ? 0x3FFF : 0x3FFE, below(r, 2) ? INT_BIT + below(r, 1u << 20) : ~UINT64_C(0) - below(r, 1u << 20));
+            in->a = make(0, below(r, 2) ? 0x3FFF : 0x3FFE,
+                         below(r, 2) ? INT_BIT + below(r, 1u << 20)
+                                     : ~UINT64_C(0) - below(r, 1u << 20));
         }
         if (k >= 25 && k < 32) in->a = make(0, 0x3FFF - 100 + (uint32_t)below(r, 200), INT_BIT);
         if (k >= 32 && k < 42) in->a = gen_special(r);
@@ -296,7 +310,7 @@ static bool same(struct f80 a, struct f80 b)
     return a.mant == b.mant && a.se == b.se;
 }
 
-enum verdict { SAME, LAST_BIT, OTHER };
+enum verdict { SAME, C1_ONLY, LAST_BIT, OTHER };
 
 static enum verdict judge(const struct outcome *h, const struct outcome *s)
 {
@@ -305,7 +319,7 @@ static enum verdict judge(const struct outcome *h, const struct outcome *s)
     if (v1 && v2 && dsw == 0) return SAME;
     if (dsw & ~SW_C1) return OTHER;
     if ((!v1 && !one_ulp(h->r1, s->r1)) || (!v2 && !one_ulp(h->r2, s->r2))) return OTHER;
-    return LAST_BIT;
+    return v1 && v2 ? C1_ONLY : LAST_BIT;
 }
 
 static void print_f80(const char *name, struct f80 v)
@@ -315,7 +329,7 @@ static void print_f80(const char *name, struct f80 v)
 
 int main(int argc, char **argv)
 {
-    uint64_t cases = 20000, seed = 0x5EED7A75u;
+    uint64_t cases = 100000, seed = 0x5EED7A75u;
     const char *only = NULL;
     bool verbose = false, budget = true;
     const char *env_cases = getenv("BT86_F80_CASES");
@@ -345,7 +359,7 @@ int main(int argc, char **argv)
     for (int op = 0; op < OP_COUNT; op++) {
         if (only && strcmp(only, op_names[op])) continue;
         struct rng r = {seed ^ ((uint64_t)op * 0x9E3779B97F4A7C15u)};
-        uint64_t n = 0, last_bit = 0, other = 0, shown = 0;
+        uint64_t n = 0, last_bit = 0, c1_only = 0, other = 0, shown = 0;
         for (unsigned mode = 0; mode < 8; mode++) {
             unsigned rc = mode & 3, pc = pcs[mode >> 2];
             for (uint64_t i = 0; i < per_mode; i++) {
@@ -356,13 +370,14 @@ int main(int argc, char **argv)
                 n++;
                 enum verdict v = judge(&h, &s);
                 if (v == SAME) continue;
-                if (v == LAST_BIT)
-                    last_bit++;
-                else
+                if (v == OTHER)
                     other++;
+                else
+                    last_bit++;
+                c1_only += v == C1_ONLY;
                 if ((v == OTHER && shown++ < 10) || verbose) {
-                    printf("MISMATCH %s %s rc=%u pc=%u", op_names[op],
-                           v == OTHER ? "OTHER" : "last-bit", rc, pc);
+                    static const char *const kind[] = {"same", "C1-only", "last-bit", "OTHER"};
+                    printf("MISMATCH %s %s rc=%u pc=%u", op_names[op], kind[v], rc, pc);
                     print_f80("st0", in.a);
                     print_f80("st1", in.b);
                     printf("\n");
@@ -377,9 +392,10 @@ int main(int argc, char **argv)
         }
         uint64_t allowed = budget ? n * budget_per_100k[op] / 100000 : 0;
         bool ok = other == 0 && last_bit <= allowed;
-        printf("%-8s: %" PRIu64 "/%" PRIu64 " last-bit mismatches (allowed: %" PRIu64
-               ", see docs/ARCHITECTURE.md), %" PRIu64 " other mismatches%s\n",
-               op_names[op], last_bit, n, allowed, other, ok ? "" : "  FAIL");
+        printf("%-8s: %" PRIu64 "/%" PRIu64 " last-bit mismatches (%" PRIu64
+               " of them C1 alone; allowed: %" PRIu64 ", see docs/ARCHITECTURE.md), %" PRIu64
+               " other mismatches%s\n",
+               op_names[op], last_bit, n, c1_only, allowed, other, ok ? "" : "  FAIL");
         failed += !ok;
     }
     printf("%d passed, %d failed\n", OP_COUNT - failed, failed);

@@ -85,8 +85,8 @@ struct f80_wide f80w_atan(struct f80_wide q)
     if (k > 8) k = 8;
     struct f80_wide c = f80w_div_small(f80w_from_int(k), 8);
     struct f80_wide t = f80w_div(f80w_sub(q, c), f80w_add(one(), f80w_mul(q, c)));
-    struct f80_wide base = f80w_const(atan_eighths[k - 1].hi, atan_eighths[k - 1].lo,
-                                      atan_eighths[k - 1].exp);
+    struct f80_wide base =
+        f80w_const(atan_eighths[k - 1].hi, atan_eighths[k - 1].lo, atan_eighths[k - 1].exp);
     return f80w_add(base, atan_series(t));
 }
 

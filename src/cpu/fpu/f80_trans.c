@@ -23,6 +23,7 @@ static struct f80 round_exact(struct f80_env *env, struct f80_wide w)
     struct f80 r = f80w_round(env, w, true);
     env->flags |= F80_PE;
     if (f80_exp_field(r) == 0) env->flags |= F80_UE; /* tiny and "inexact" */
+    if (env->has_wrapped) env->wrapped_flags |= F80_PE;
     return r;
 }
 

@@ -175,6 +175,7 @@ void cpu_set_intr(struct cpu *cpu, bool level)
 
 uint64_t cpu_retired(const struct cpu *cpu)
 {
-    if (cpu->cur_block) return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
+    if (cpu->cur_block)
+        return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
     return cpu->icount;
 }

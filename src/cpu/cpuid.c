@@ -18,8 +18,8 @@
 #define FEAT_PSE36 (1u << 17)
 #define FEAT_FXSR  (1u << 24)
 #define FEATURES                                                                                   \
-    (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 | FEAT_SEP |        \
-     FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_PSE36 | FEAT_FXSR)
+    (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 |        \
+     FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_PSE36 | FEAT_FXSR)
 
 #define SIGNATURE 0x00000619u /* family 6, model 1, stepping 9: Pentium Pro */
 

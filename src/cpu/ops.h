@@ -25,6 +25,6 @@ extern const struct select_table ops_system_table; /* CR/DR moves, descriptor ta
 /* MOV to/from control and debug registers (ops_system.c), reached from MOV's
  * select in ops_mov.c. */
 bool select_mov_crdr(struct insn *i, struct decoded *d);
-extern const struct select_table ops_fpu_table;    /* x87 (ops_fpu*.c), WAIT/FWAIT */
+extern const struct select_table ops_fpu_table; /* x87 (ops_fpu*.c), WAIT/FWAIT */
 
 #endif

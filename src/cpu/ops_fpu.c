@@ -12,14 +12,17 @@
  * raises #NM (bt86 has no emulation path for EM). */
 void fpu_enter_nowait(struct cpu *cpu)
 {
-    if (cpu->cr[0] & (CR0_EM | CR0_TS)) cpu_raise(cpu, EXC_NM, NO_ERROR_CODE);
+    if (cpu->cr[0] & (CR0_EM | CR0_TS))
+        cpu_raise(cpu, EXC_NM, NO_ERROR_CODE);
 }
 
 static void fpu_set_ferr(struct cpu *cpu, bool level)
 {
-    if (cpu->fpu.ferr == level) return;
+    if (cpu->fpu.ferr == level)
+        return;
     cpu->fpu.ferr = level;
-    if (cpu->bus.ferr) cpu->bus.ferr(cpu->bus.opaque, level);
+    if (cpu->bus.ferr)
+        cpu->bus.ferr(cpu->bus.opaque, level);
 }
 
 /* A waiting instruction with an unmasked exception pending (ES set): #MF when
@@ -30,8 +33,10 @@ static void fpu_set_ferr(struct cpu *cpu, bool level)
  * by the board from FERR#) is taken at the end of the block. */
 void fpu_check_pending(struct cpu *cpu)
 {
-    if (!(cpu->fpu.sw & FPU_SW_ES)) return;
-    if (cpu->cr[0] & CR0_NE) cpu_raise(cpu, EXC_MF, NO_ERROR_CODE);
+    if (!(cpu->fpu.sw & FPU_SW_ES))
+        return;
+    if (cpu->cr[0] & CR0_NE)
+        cpu_raise(cpu, EXC_MF, NO_ERROR_CODE);
     fpu_set_ferr(cpu, true);
 }
 
@@ -98,7 +103,8 @@ struct f80_env fpu_env(const struct cpu *cpu)
 
 void fpu_update_es(struct cpu *cpu)
 {
-    if (cpu->fpu.sw & ~cpu->fpu.cw & FPU_SW_EXC) cpu->fpu.sw |= FPU_SW_ES | FPU_SW_B;
+    if (cpu->fpu.sw & ~cpu->fpu.cw & FPU_SW_EXC)
+        cpu->fpu.sw |= FPU_SW_ES | FPU_SW_B;
 }
 
 void fpu_clear_es(struct cpu *cpu)
@@ -236,13 +242,15 @@ static insn_fn select_reg_form(struct insn *i, int opc, int op, int rm)
                 i->cc = 1;
                 return fpu_op_compare;
             }
-            if (rm != 1) return NULL;
+            if (rm != 1)
+                return NULL;
             i->cc = 2; /* FCOMPP */
             return fpu_op_compare;
         }
         /* ST(i) is the destination: the SUB/SUBR and DIV/DIVR encodings swap
          * (SDM Vol. 2, FSUB: DC E8+i is FSUB ST(i), ST(0)). */
-        if (op >= 4) op ^= 1;
+        if (op >= 4)
+            op ^= 1;
         i->cc = (uint8_t)(op | FPU_SRC_ST0 << 3 | (pop ? 0x40 : 0));
         return fpu_op_arith;
     }
@@ -264,7 +272,8 @@ static insn_fn select_reg_form(struct insn *i, int opc, int op, int rm)
             default: return NULL;
             }
         case 5:
-            if (rm == 7) return NULL;
+            if (rm == 7)
+                return NULL;
             i->cc = (uint8_t)rm;
             return fpu_op_const;
         case 6:
@@ -334,7 +343,8 @@ static insn_fn select_reg_form(struct insn *i, int opc, int op, int rm)
         case 2:
         case 3: i->cc = 8; return fpu_op_store; /* FSTP8, FSTP9 aliases */
         case 4:
-            if (rm != 0) return NULL;
+            if (rm != 0)
+                return NULL;
             i->cc = 1; /* FNSTSW AX */
             return fpu_op_fnstsw;
         case 5: i->cc = 1 | 4 | 0x40; return fpu_op_compare; /* FUCOMIP */
@@ -408,7 +418,8 @@ static insn_fn select_mem_form(struct insn *i, int opc, int op)
 static const ZydisDecodedOperand *mem_operand(const struct decoded *d)
 {
     for (int n = 0; n < d->z.operand_count; n++)
-        if (d->ops[n].type == ZYDIS_OPERAND_TYPE_MEMORY) return &d->ops[n];
+        if (d->ops[n].type == ZYDIS_OPERAND_TYPE_MEMORY)
+            return &d->ops[n];
     return NULL;
 }
 
@@ -417,7 +428,8 @@ static const ZydisDecodedOperand *mem_operand(const struct decoded *d)
 static void set_osize(struct insn *i, const struct decoded *d)
 {
     bool o32 = (d->mode & MODE_CODE32) != 0;
-    if (d->z.attributes & ZYDIS_ATTRIB_HAS_OPERANDSIZE) o32 = !o32;
+    if (d->z.attributes & ZYDIS_ATTRIB_HAS_OPERANDSIZE)
+        o32 = !o32;
     i->osize = o32 ? 4 : 2;
 }
 
@@ -430,13 +442,15 @@ static bool select_fpu(struct insn *i, struct decoded *d)
     }
     const ZydisDecodedOperand *m = mem_operand(d);
     if (z->mnemonic == ZYDIS_MNEMONIC_FXSAVE || z->mnemonic == ZYDIS_MNEMONIC_FXRSTOR) {
-        if (!m) return false;
+        if (!m)
+            return false;
         decode_mem_operand(i, m);
         i->fn = z->mnemonic == ZYDIS_MNEMONIC_FXSAVE ? fpu_op_fxsave : fpu_op_fxrstor;
         return true;
     }
     int opc = z->opcode;
-    if (z->opcode_map != ZYDIS_OPCODE_MAP_DEFAULT || opc < 0xD8 || opc > 0xDF) return false;
+    if (z->opcode_map != ZYDIS_OPCODE_MAP_DEFAULT || opc < 0xD8 || opc > 0xDF)
+        return false;
     int mod = z->raw.modrm.mod, op = z->raw.modrm.reg, rm = z->raw.modrm.rm;
     i->imm = (uint32_t)((opc & 7) << 8 | mod << 6 | op << 3 | rm);
     set_osize(i, d);
@@ -444,11 +458,13 @@ static bool select_fpu(struct insn *i, struct decoded *d)
     if (mod == 3) {
         fn = select_reg_form(i, opc, op, rm);
     } else {
-        if (!m) return false;
+        if (!m)
+            return false;
         decode_mem_operand(i, m);
         fn = select_mem_form(i, opc, op);
     }
-    if (!fn) return false;
+    if (!fn)
+        return false;
     i->fn = fn;
     return true;
 }

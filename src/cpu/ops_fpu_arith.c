@@ -60,18 +60,21 @@ void fpu_op_arith(struct cpu *cpu, const struct insn *i)
     bool pop = (i->cc & 0x40) != 0, mem = src >= FPU_SRC_M32;
     struct f80_env env = fpu_env(cpu);
     struct f80 b = {0, 0};
-    if (mem) b = mem_operand(cpu, i, src, &env);
+    if (mem)
+        b = mem_operand(cpu, i, src, &env);
     fpu_note(cpu, i);
     int dst = src == FPU_SRC_ST0 ? i->reg : 0;
     if (fpu_empty(cpu, 0) || (!mem && fpu_empty(cpu, i->reg))) {
         if (fpu_stack_fault(cpu, false)) {
             fpu_set(cpu, dst, F80_INDEFINITE);
-            if (pop) fpu_pop(cpu);
+            if (pop)
+                fpu_pop(cpu);
         }
         return;
     }
     struct f80 a = fpu_get(cpu, dst);
-    if (!mem) b = fpu_get(cpu, src == FPU_SRC_ST0 ? 0 : i->reg);
+    if (!mem)
+        b = fpu_get(cpu, src == FPU_SRC_ST0 ? 0 : i->reg);
     uint16_t conv = env.flags;
     env.flags = 0;
     struct f80 r;
@@ -84,9 +87,11 @@ void fpu_op_arith(struct cpu *cpu, const struct insn *i)
     default: r = f80_div(&env, b, a); break;
     }
     env.flags |= conversion_flags(conv, env.flags, a);
-    if (!fpu_commit(cpu, &env, &r, false)) return;
+    if (!fpu_commit(cpu, &env, &r, false))
+        return;
     fpu_set(cpu, dst, r);
-    if (pop) fpu_pop(cpu);
+    if (pop)
+        fpu_pop(cpu);
 }
 
 /* The compare result as C3/C2/C0 in the status word or ZF/PF/CF in EFLAGS
@@ -115,7 +120,8 @@ void fpu_op_compare(struct cpu *cpu, const struct insn *i)
     bool mem = src >= FPU_SRC_M32 && src != FPU_SRC_ZERO;
     struct f80_env env = fpu_env(cpu);
     struct f80 b = {0, 0};
-    if (mem) b = mem_operand(cpu, i, src, &env);
+    if (mem)
+        b = mem_operand(cpu, i, src, &env);
     fpu_note(cpu, i);
     if (fpu_empty(cpu, 0) || (src == FPU_SRC_STI && fpu_empty(cpu, i->reg))) {
         /* "Unordered" is reported even with IE unmasked (checked on the host);
@@ -127,7 +133,8 @@ void fpu_op_compare(struct cpu *cpu, const struct insn *i)
                 fpu_pop(cpu);
         return;
     }
-    if (src == FPU_SRC_STI) b = fpu_get(cpu, i->reg);
+    if (src == FPU_SRC_STI)
+        b = fpu_get(cpu, i->reg);
     uint16_t conv = env.flags;
     env.flags = 0;
     uint16_t cc = f80_compare(&env, fpu_get(cpu, 0), b, quiet);
@@ -136,7 +143,8 @@ void fpu_op_compare(struct cpu *cpu, const struct insn *i)
      * although the SDM's pseudo-code sets "unordered" only when IM = 1). */
     set_compare_result(cpu, cc, eflags);
     fpu_raise_flags(cpu, env.flags);
-    if (env.flags & ~cpu->fpu.cw & (F80_IE | F80_DE)) return;
+    if (env.flags & ~cpu->fpu.cw & (F80_IE | F80_DE))
+        return;
     for (int k = 0; k < pops; k++)
         fpu_pop(cpu);
 }
@@ -147,7 +155,8 @@ void fpu_op_unary(struct cpu *cpu, const struct insn *i)
     fpu_enter(cpu);
     fpu_note(cpu, i);
     if (fpu_empty(cpu, 0)) {
-        if (fpu_stack_fault(cpu, false)) fpu_set(cpu, 0, F80_INDEFINITE);
+        if (fpu_stack_fault(cpu, false))
+            fpu_set(cpu, 0, F80_INDEFINITE);
         return;
     }
     struct f80 a = fpu_get(cpu, 0);
@@ -158,7 +167,8 @@ void fpu_op_unary(struct cpu *cpu, const struct insn *i)
     case 2: a = f80_sqrt(&env, a); break;
     default: a = f80_round_int(&env, a); break;
     }
-    if (!fpu_commit(cpu, &env, &a, false)) return;
+    if (!fpu_commit(cpu, &env, &a, false))
+        return;
     fpu_set(cpu, 0, a);
 }
 
@@ -169,8 +179,10 @@ void fpu_op_binary_st01(struct cpu *cpu, const struct insn *i)
     fpu_note(cpu, i);
     if (fpu_empty(cpu, 0) || fpu_empty(cpu, 1)) {
         /* FPREM/FPREM1 also clear C2 (as for an invalid operand; host-checked). */
-        if (i->cc != 2) cpu->fpu.sw &= (uint16_t)~FPU_SW_C2;
-        if (fpu_stack_fault(cpu, false)) fpu_set(cpu, 0, F80_INDEFINITE);
+        if (i->cc != 2)
+            cpu->fpu.sw &= (uint16_t)~FPU_SW_C2;
+        if (fpu_stack_fault(cpu, false))
+            fpu_set(cpu, 0, F80_INDEFINITE);
         return;
     }
     struct f80_env env = fpu_env(cpu);
@@ -183,9 +195,12 @@ void fpu_op_binary_st01(struct cpu *cpu, const struct insn *i)
     bool ok = fpu_commit(cpu, &env, &r, false);
     /* When an unmasked exception withholds the result, C1 and C2 are cleared and
      * C0/C3 kept, as for an invalid operand (host-checked). */
-    if (!ok) cc = cpu->fpu.sw & (FPU_SW_C0 | FPU_SW_C3);
-    if (i->cc != 2) cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_CC) | (cc & FPU_SW_CC));
-    if (ok) fpu_set(cpu, 0, r);
+    if (!ok)
+        cc = cpu->fpu.sw & (FPU_SW_C0 | FPU_SW_C3);
+    if (i->cc != 2)
+        cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_CC) | (cc & FPU_SW_CC));
+    if (ok)
+        fpu_set(cpu, 0, r);
 }
 
 /* FXTRACT: ST(0) <- exponent, then push the significand. */
@@ -205,7 +220,8 @@ void fpu_op_fxtract(struct cpu *cpu, const struct insn *i)
     struct f80_env env = fpu_env(cpu);
     struct f80 e, s;
     f80_xtract(&env, fpu_get(cpu, 0), &e, &s);
-    if (!fpu_commit(cpu, &env, &s, false)) return;
+    if (!fpu_commit(cpu, &env, &s, false))
+        return;
     fpu_set(cpu, 0, e);
     fpu_push(cpu, s);
 }

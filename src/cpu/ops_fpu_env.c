@@ -44,7 +44,8 @@ static uint16_t full_tags(const struct cpu *cpu)
     uint16_t t = 0;
     for (int p = 0; p < 8; p++) {
         unsigned tag = (cpu->fpu.tag >> (2 * p)) & 3;
-        if (tag != FPU_TAG_EMPTY) tag = fpu_tag_for(cpu->fpu.reg[p]);
+        if (tag != FPU_TAG_EMPTY)
+            tag = fpu_tag_for(cpu->fpu.reg[p]);
         t |= (uint16_t)(tag << (2 * p));
     }
     return t;
@@ -56,7 +57,8 @@ static void load_tags(struct cpu *cpu, uint16_t tw)
     uint16_t t = 0;
     for (int p = 0; p < 8; p++) {
         unsigned tag = (tw >> (2 * p)) & 3;
-        if (tag != FPU_TAG_EMPTY) tag = fpu_tag_for(cpu->fpu.reg[p]);
+        if (tag != FPU_TAG_EMPTY)
+            tag = fpu_tag_for(cpu->fpu.reg[p]);
         t |= (uint16_t)(tag << (2 * p));
     }
     cpu->fpu.tag = t;
@@ -275,7 +277,8 @@ static void fx_check(struct cpu *cpu, const struct insn *i)
 {
     fpu_enter_nowait(cpu);
     uint32_t linear = cpu->seg[i->seg].base + insn_ea(cpu, i);
-    if (linear & 15) cpu_raise(cpu, EXC_GP, 0);
+    if (linear & 15)
+        cpu_raise(cpu, EXC_GP, 0);
 }
 
 void fpu_op_fxsave(struct cpu *cpu, const struct insn *i)
@@ -288,7 +291,8 @@ void fpu_op_fxsave(struct cpu *cpu, const struct insn *i)
     put16(b + 2, fpu_status_word(f));
     uint8_t abridged = 0; /* bit n set: R(n) is not empty */
     for (int p = 0; p < 8; p++)
-        if (((f->tag >> (2 * p)) & 3) != FPU_TAG_EMPTY) abridged |= (uint8_t)(1u << p);
+        if (((f->tag >> (2 * p)) & 3) != FPU_TAG_EMPTY)
+            abridged |= (uint8_t)(1u << p);
     b[4] = abridged;
     put16(b + 6, f->fop & 0x7FF);
     put32(b + 8, f->fip);
@@ -312,7 +316,8 @@ void fpu_op_fxrstor(struct cpu *cpu, const struct insn *i)
         f->reg[(f->top + k) & 7] = fpu_load_f80(b + 32 + 16 * k);
     uint16_t tw = 0;
     for (int p = 0; p < 8; p++)
-        if (!(b[4] & (1u << p))) tw |= (uint16_t)(FPU_TAG_EMPTY << (2 * p));
+        if (!(b[4] & (1u << p)))
+            tw |= (uint16_t)(FPU_TAG_EMPTY << (2 * p));
     load_tags(cpu, tw);
     f->fop = (uint16_t)(get16(b + 6) & 0x7FF);
     f->fip = get32(b + 8);

@@ -16,16 +16,19 @@ void fpu_op_load(struct cpu *cpu, const struct insn *i)
     fpu_enter(cpu);
     int kind = i->cc & 7;
     uint8_t buf[10] = {0};
-    if (kind != K_STI) fpu_read_op(cpu, i, buf, kind_size[kind]);
+    if (kind != K_STI)
+        fpu_read_op(cpu, i, buf, kind_size[kind]);
     fpu_note(cpu, i);
     /* An empty source register is reported before an overflow (the register
      * below TOP in use), as the host does. */
     if (kind == K_STI && fpu_empty(cpu, i->reg)) {
-        if (fpu_stack_fault(cpu, false)) fpu_push(cpu, F80_INDEFINITE);
+        if (fpu_stack_fault(cpu, false))
+            fpu_push(cpu, F80_INDEFINITE);
         return;
     }
     if (!fpu_empty(cpu, 7)) {
-        if (fpu_stack_fault(cpu, true)) fpu_push(cpu, F80_INDEFINITE);
+        if (fpu_stack_fault(cpu, true))
+            fpu_push(cpu, F80_INDEFINITE);
         return;
     }
     struct f80_env env = fpu_env(cpu);
@@ -46,7 +49,8 @@ void fpu_op_load(struct cpu *cpu, const struct insn *i)
      * after the push. */
     uint16_t de = env.flags & F80_DE;
     env.flags &= (uint16_t)~F80_DE;
-    if (!fpu_commit(cpu, &env, &v, false)) return;
+    if (!fpu_commit(cpu, &env, &v, false))
+        return;
     fpu_push(cpu, v);
     fpu_raise_flags(cpu, de);
 }
@@ -79,8 +83,10 @@ static bool tiny_real(int kind, const uint8_t *buf)
 {
     uint64_t q;
     memcpy(&q, buf, 8);
-    if (kind == K_M32) return ((q >> 23) & 0xFF) == 0 && (q & 0x7FFFFF) != 0;
-    if (kind == K_M64) return ((q >> 52) & 0x7FF) == 0 && (q & 0xFFFFFFFFFFFFFu) != 0;
+    if (kind == K_M32)
+        return ((q >> 23) & 0xFF) == 0 && (q & 0x7FFFFF) != 0;
+    if (kind == K_M64)
+        return ((q >> 52) & 0x7FF) == 0 && (q & 0xFFFFFFFFFFFFFu) != 0;
     return false;
 }
 
@@ -108,9 +114,11 @@ void fpu_op_store(struct cpu *cpu, const struct insn *i)
             fpu_write_op(cpu, i, buf, kind_size[kind]);
         }
         fpu_note(cpu, i);
-        if (kind == K_STI) fpu_set(cpu, i->reg, F80_INDEFINITE);
+        if (kind == K_STI)
+            fpu_set(cpu, i->reg, F80_INDEFINITE);
         fpu_stack_fault(cpu, false);
-        if (pop) fpu_pop(cpu);
+        if (pop)
+            fpu_pop(cpu);
         return;
     }
     struct f80 v = fpu_get(cpu, 0);
@@ -118,7 +126,8 @@ void fpu_op_store(struct cpu *cpu, const struct insn *i)
         fpu_note(cpu, i);
         cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
         fpu_set(cpu, i->reg, v);
-        if (pop) fpu_pop(cpu);
+        if (pop)
+            fpu_pop(cpu);
         return;
     }
     convert_out(&env, kind, v, buf);
@@ -127,7 +136,8 @@ void fpu_op_store(struct cpu *cpu, const struct insn *i)
     /* Unmasked IE, OE or UE: nothing is stored and the stack is not popped
      * (SDM Vol. 1, 4.9.1.4, 4.9.1.5, 8.5.4, 8.5.5). */
     uint16_t block = flags & (F80_IE | F80_OE | F80_UE | F80_DE);
-    if (!(mask & F80_UE) && tiny_real(kind, buf)) block |= F80_UE;
+    if (!(mask & F80_UE) && tiny_real(kind, buf))
+        block |= F80_UE;
     if (block & ~mask) {
         fpu_note(cpu, i);
         cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_C1) | (block & ~mask) | (flags & F80_IE));
@@ -138,7 +148,8 @@ void fpu_op_store(struct cpu *cpu, const struct insn *i)
     fpu_note(cpu, i);
     cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_C1) | (flags & (FPU_SW_EXC | FPU_SW_C1)));
     fpu_update_es(cpu);
-    if (pop) fpu_pop(cpu);
+    if (pop)
+        fpu_pop(cpu);
 }
 
 /* The constants to 128 bits (significand with its integer bit, then 64 more),
@@ -162,13 +173,15 @@ void fpu_op_const(struct cpu *cpu, const struct insn *i)
     fpu_enter(cpu);
     fpu_note(cpu, i);
     if (!fpu_empty(cpu, 7)) {
-        if (fpu_stack_fault(cpu, true)) fpu_push(cpu, F80_INDEFINITE);
+        if (fpu_stack_fault(cpu, true))
+            fpu_push(cpu, F80_INDEFINITE);
         return;
     }
     uint64_t m = constants[i->cc].hi, rest = constants[i->cc].lo;
     int rc = (cpu->fpu.cw >> FPU_CW_RC_SHIFT) & 3;
     /* No mantissa here is all ones, so rounding up never carries out. */
-    if ((rc == F80_RC_NEAREST && rest >= 0x8000000000000000u) || (rc == F80_RC_UP && rest)) m++;
+    if ((rc == F80_RC_NEAREST && rest >= 0x8000000000000000u) || (rc == F80_RC_UP && rest))
+        m++;
     cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
     fpu_push(cpu, (struct f80){m, constants[i->cc].se});
 }
@@ -181,9 +194,12 @@ void fpu_op_fxch(struct cpu *cpu, const struct insn *i)
     fpu_note(cpu, i);
     bool e0 = fpu_empty(cpu, 0), ei = fpu_empty(cpu, i->reg);
     if (e0 || ei) {
-        if (!fpu_stack_fault(cpu, false)) return;
-        if (e0) fpu_set(cpu, 0, F80_INDEFINITE);
-        if (ei) fpu_set(cpu, i->reg, F80_INDEFINITE);
+        if (!fpu_stack_fault(cpu, false))
+            return;
+        if (e0)
+            fpu_set(cpu, 0, F80_INDEFINITE);
+        if (ei)
+            fpu_set(cpu, i->reg, F80_INDEFINITE);
     } else {
         cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
     }
@@ -200,11 +216,13 @@ void fpu_op_fcmov(struct cpu *cpu, const struct insn *i)
     if (fpu_empty(cpu, 0) || fpu_empty(cpu, i->reg)) {
         /* Masked response as Bochs models it: ST(0) becomes the indefinite
          * whatever the condition. */
-        if (fpu_stack_fault(cpu, false)) fpu_set(cpu, 0, F80_INDEFINITE);
+        if (fpu_stack_fault(cpu, false))
+            fpu_set(cpu, 0, F80_INDEFINITE);
         return;
     }
     /* C1 is kept (the SDM leaves it undefined; the host keeps it). */
-    if (cond_true(cpu, i->cc)) fpu_set(cpu, 0, fpu_get(cpu, i->reg));
+    if (cond_true(cpu, i->cc))
+        fpu_set(cpu, 0, fpu_get(cpu, i->reg));
 }
 
 /* cc: 0 FINCSTP, 1 FDECSTP, 2 FFREE ST(i), 3 FFREEP ST(i) (DF C0+i: frees and pops,

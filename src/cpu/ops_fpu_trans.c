@@ -19,7 +19,8 @@
 static void set_c2(struct cpu *cpu, const struct f80_env *env)
 {
     cpu->fpu.sw = (uint16_t)((cpu->fpu.sw & ~FPU_SW_C2) | (env->flags & F80_C2));
-    if (env->flags & F80_C2) cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
+    if (env->flags & F80_C2)
+        cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
 }
 
 /* F2XM1 (cc 0), FSIN (1), FCOS (2): ST(0) <- f(ST(0)). */
@@ -29,8 +30,10 @@ static void op_trans_unary(struct cpu *cpu, const struct insn *i)
     fpu_note(cpu, i);
     if (fpu_empty(cpu, 0)) {
         /* FSIN/FCOS clear C2 on a stack fault too (host-checked) */
-        if (i->cc != 0) cpu->fpu.sw &= (uint16_t)~FPU_SW_C2;
-        if (fpu_stack_fault(cpu, false)) fpu_set(cpu, 0, F80_INDEFINITE);
+        if (i->cc != 0)
+            cpu->fpu.sw &= (uint16_t)~FPU_SW_C2;
+        if (fpu_stack_fault(cpu, false))
+            fpu_set(cpu, 0, F80_INDEFINITE);
         return;
     }
     struct f80_env env = fpu_env(cpu);
@@ -42,9 +45,11 @@ static void op_trans_unary(struct cpu *cpu, const struct insn *i)
     }
     if (i->cc != 0) { /* F2XM1 leaves C2 alone (host-checked) */
         set_c2(cpu, &env);
-        if (env.flags & F80_C2) return; /* out of range: the operand stays */
+        if (env.flags & F80_C2)
+            return; /* out of range: the operand stays */
     }
-    if (fpu_commit(cpu, &env, &r, false)) fpu_set(cpu, 0, r);
+    if (fpu_commit(cpu, &env, &r, false))
+        fpu_set(cpu, 0, r);
 }
 
 /* FPTAN (cc 0), FSINCOS (1): ST(0) <- first result, then push the second. */
@@ -69,8 +74,10 @@ static void op_trans_push(struct cpu *cpu, const struct insn *i)
     else
         f80_sincos(&env, fpu_get(cpu, 0), &first, &second);
     set_c2(cpu, &env);
-    if (env.flags & F80_C2) return;
-    if (!fpu_commit(cpu, &env, &second, false)) return;
+    if (env.flags & F80_C2)
+        return;
+    if (!fpu_commit(cpu, &env, &second, false))
+        return;
     fpu_set(cpu, 0, first);
     fpu_push(cpu, second);
 }
@@ -94,7 +101,8 @@ static void op_trans_binary(struct cpu *cpu, const struct insn *i)
     case 1: r = f80_yl2x(&env, y, x); break;
     default: r = f80_yl2xp1(&env, y, x); break;
     }
-    if (!fpu_commit(cpu, &env, &r, false)) return;
+    if (!fpu_commit(cpu, &env, &r, false))
+        return;
     fpu_set(cpu, 1, r);
     fpu_pop(cpu);
 }

@@ -136,7 +136,8 @@ static bool open_sink(struct char_sink *s, const struct char_backend *b)
 
 static void close_sink(struct char_sink *s)
 {
-    if (s->owned && s->file) fclose(s->file);
+    if (s->owned && s->file)
+        fclose(s->file);
     *s = (struct char_sink){NULL, false};
 }
 

@@ -34,7 +34,8 @@ bool firmware_load(struct machine *m, const char *path)
 {
     size_t len;
     uint8_t *image = read_file(path, 256 * KIB, &len);
-    if (!image) return false;
+    if (!image)
+        return false;
     if (len != 64 * KIB && len != 128 * KIB && len != 256 * KIB) {
         fprintf(stderr, "bt86: '%s' is %zu bytes; a -bios image must be 64, 128 or 256 KiB\n", path,
                 len);
@@ -45,6 +46,7 @@ bool firmware_load(struct machine *m, const char *path)
     bool ok = phys_map_rom(&m->phys, (1ull << 32) - len, image, len) &&
               phys_map_rom(&m->phys, 0x100000 - alias, image + (len - alias), alias);
     free(image);
-    if (!ok) fprintf(stderr, "bt86: cannot map '%s'\n", path);
+    if (!ok)
+        fprintf(stderr, "bt86: cannot map '%s'\n", path);
     return ok;
 }

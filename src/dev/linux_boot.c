@@ -85,7 +85,8 @@ static uint8_t *slurp(const char *path, size_t *len)
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
-        if (got == 0) break;
+        if (got == 0)
+            break;
     }
     bool err = ferror(f);
     fclose(f);
@@ -135,7 +136,8 @@ bool linux_boot_load(struct machine *m)
     const struct machine_config *c = &m->config;
     size_t len;
     uint8_t *k = slurp(c->kernel, &len);
-    if (!k) return false;
+    if (!k)
+        return false;
     bool ok = false;
     uint8_t *initrd = NULL;
     uint8_t bp[4096] = {0};
@@ -163,7 +165,8 @@ bool linux_boot_load(struct machine *m)
     size_t kernel_len = len - setup_len;
     uint32_t pref = get32(k + BP_PREF_ADDRESS), init_size = get32(k + BP_INIT_SIZE);
     uint64_t kernel_end = KERNEL_ADDR + kernel_len;
-    if (pref + (uint64_t)init_size > kernel_end) kernel_end = pref + (uint64_t)init_size;
+    if (pref + (uint64_t)init_size > kernel_end)
+        kernel_end = pref + (uint64_t)init_size;
     if (kernel_end > m->phys.ram_size) {
         fprintf(stderr, "bt86: '%s' needs %llu MiB of RAM to decompress; give more with -m\n",
                 c->kernel, (unsigned long long)(kernel_end >> 20) + 1);
@@ -193,10 +196,12 @@ bool linux_boot_load(struct machine *m)
     if (c->initrd) {
         size_t initrd_len;
         initrd = slurp(c->initrd, &initrd_len);
-        if (!initrd) goto out;
+        if (!initrd)
+            goto out;
         uint64_t top = m->phys.ram_size;
         uint64_t max = (uint64_t)get32(k + BP_INITRD_ADDR_MAX) + 1;
-        if (top > max) top = max;
+        if (top > max)
+            top = max;
         uint64_t start = (top - initrd_len) & ~(uint64_t)0xfff;
         if (initrd_len > top || start < kernel_end) {
             fprintf(stderr, "bt86: '%s' does not fit in RAM beside the kernel; give more with -m\n",

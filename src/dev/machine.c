@@ -31,7 +31,8 @@ static bool power_on(struct machine *m)
     memset(m->phys.ram, 0, m->phys.ram_size);
     cpu_reset(m->cpu);
     board_reset(m);
-    if (m->config.kernel) return linux_boot_load(m);
+    if (m->config.kernel)
+        return linux_boot_load(m);
     return true; /* -bios: the CPU starts at the reset vector */
 }
 
@@ -68,7 +69,8 @@ struct machine *machine_create(const struct machine_config *config)
 
 void machine_destroy(struct machine *m)
 {
-    if (!m) return;
+    if (!m)
+        return;
     board_destroy(m);
     cpu_destroy(m->cpu);
     phys_free(&m->phys);
@@ -82,7 +84,8 @@ void machine_set_frontend(struct machine *m, const struct machine_frontend *fron
 
 size_t machine_serial_input(struct machine *m, int port, const uint8_t *buf, size_t len)
 {
-    if (port < 0 || port > 1) return 0;
+    if (port < 0 || port > 1)
+        return 0;
     vclock_advance(&m->clock, board_now_ns(m));
     return uart_receive(&m->uart[port], buf, len);
 }
@@ -97,7 +100,8 @@ static int32_t slice_budget(struct machine *m)
 {
     uint64_t deadline = vclock_next_deadline(&m->clock);
     uint64_t now = board_now_ns(m);
-    if (deadline == VCLOCK_NEVER || deadline <= now) return deadline <= now ? 1 : MAX_SLICE_INSNS;
+    if (deadline == VCLOCK_NEVER || deadline <= now)
+        return deadline <= now ? 1 : MAX_SLICE_INSNS;
     uint64_t insns = (deadline - now + m->clock.ns_per_insn - 1) / m->clock.ns_per_insn;
     return insns > MAX_SLICE_INSNS ? MAX_SLICE_INSNS : (int32_t)insns;
 }
@@ -114,7 +118,8 @@ struct machine_exit machine_run(struct machine *m)
         enum cpu_exit why = cpu_run(m->cpu, slice_budget(m));
         vclock_advance(&m->clock, board_now_ns(m));
 
-        if (m->guest_exit) return finish(MACHINE_EXIT_GUEST_CODE, m->guest_exit_status);
+        if (m->guest_exit)
+            return finish(MACHINE_EXIT_GUEST_CODE, m->guest_exit_status);
         if (why == CPU_EXIT_SHUTDOWN) {
             fprintf(stderr, "bt86: triple fault at %04x:%08x\n", m->cpu->seg[SEG_CS].sel,
                     m->cpu->eip);
@@ -126,7 +131,8 @@ struct machine_exit machine_run(struct machine *m)
                 fprintf(stderr, "bt86: the guest reset the machine (-no-reboot: exiting)\n");
                 return finish(MACHINE_EXIT_RESET, 0);
             }
-            if (!power_on(m)) return finish(MACHINE_EXIT_ERROR, 1);
+            if (!power_on(m))
+                return finish(MACHINE_EXIT_ERROR, 1);
         }
         if (why == CPU_EXIT_HALT) {
             bool can_wake = (m->cpu->eflags & FLAG_IF) || m->config.wait_on_halt;
@@ -147,8 +153,10 @@ struct machine_exit machine_run(struct machine *m)
                 nanosleep(&nap, NULL);
             }
         }
-        if (m->frontend.poll) m->frontend.poll(m->frontend.opaque, m);
-        if (m->quit_requested) return finish(MACHINE_EXIT_USER, 0);
+        if (m->frontend.poll)
+            m->frontend.poll(m->frontend.opaque, m);
+        if (m->quit_requested)
+            return finish(MACHINE_EXIT_USER, 0);
         if (m->config.timeout_seconds > 0 && host_seconds() - start > m->config.timeout_seconds) {
             fprintf(stderr, "bt86: timeout after %g seconds\n", m->config.timeout_seconds);
             return finish(MACHINE_EXIT_TIMEOUT, 124);

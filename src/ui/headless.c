@@ -17,10 +17,13 @@ static void feed(struct headless *h, struct machine *m)
 static void poll_input(void *opaque, struct machine *m)
 {
     struct headless *h = opaque;
-    if (h->pending_len) feed(h, m);
-    if (!h->stdin_open || h->pending_len) return;
+    if (h->pending_len)
+        feed(h, m);
+    if (!h->stdin_open || h->pending_len)
+        return;
     struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
-    if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP))) return;
+    if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP)))
+        return;
     unsigned char buf[128];
     ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
     if (n <= 0) {
@@ -35,12 +38,14 @@ static void poll_input(void *opaque, struct machine *m)
                 machine_quit(m);
                 return;
             }
-            if (c != CTRL_A) continue; /* unknown escape: dropped, as QEMU does */
+            if (c != CTRL_A)
+                continue; /* unknown escape: dropped, as QEMU does */
         } else if (h->raw && c == CTRL_A) {
             h->escape = true;
             continue;
         }
-        if (h->pending_len < sizeof h->pending) h->pending[h->pending_len++] = c;
+        if (h->pending_len < sizeof h->pending)
+            h->pending[h->pending_len++] = c;
     }
     feed(h, m);
 }
@@ -53,7 +58,8 @@ void headless_attach(struct headless *h, struct machine *m)
         struct termios raw = h->saved;
         cfmakeraw(&raw);
         raw.c_oflag |= OPOST | ONLCR; /* keep the guest's output readable */
-        if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) h->raw = true;
+        if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+            h->raw = true;
     }
     struct machine_frontend fe = {poll_input, h};
     machine_set_frontend(m, &fe);
@@ -61,6 +67,7 @@ void headless_attach(struct headless *h, struct machine *m)
 
 void headless_detach(struct headless *h)
 {
-    if (h->raw) tcsetattr(STDIN_FILENO, TCSANOW, &h->saved);
+    if (h->raw)
+        tcsetattr(STDIN_FILENO, TCSANOW, &h->saved);
     h->raw = false;
 }

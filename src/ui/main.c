@@ -19,9 +19,11 @@ int main(int argc, char **argv)
     /* No window yet: every run is headless, with COM1 on the terminal if -nographic. */
     struct headless headless;
     bool attach = config.nographic || (config.serial_set[0] && config.serial[0].kind == CHAR_STDIO);
-    if (attach) headless_attach(&headless, machine);
+    if (attach)
+        headless_attach(&headless, machine);
     struct machine_exit exit = machine_run(machine);
-    if (attach) headless_detach(&headless);
+    if (attach)
+        headless_detach(&headless);
     machine_destroy(machine);
     return exit.status;
 }

@@ -232,7 +232,8 @@ static void rnd_f80(uint8_t *b, const uint8_t *near)
         break;
     case 8: { /* small integer */
         int v = (int)(rnd() % 2001) - 1000;
-        if (v == 0) v = 7;
+        if (v == 0)
+            v = 7;
         unsigned a = (unsigned)(v < 0 ? -v : v);
         int sh = __builtin_clzll(a);
         m = (uint64_t)a << sh, e = (uint16_t)(0x3FFF + 63 - sh), sign = v < 0 ? 0x8000 : 0;
@@ -255,7 +256,8 @@ static void rnd_f80(uint8_t *b, const uint8_t *near)
             uint64_t nm;
             memcpy(&nm, near, 8);
             e = (uint16_t)(ne + (int)(rnd() % 9) - 4);
-            if (e == 0 || e >= 0x7FFF) e = ne;
+            if (e == 0 || e >= 0x7FFF)
+                e = ne;
             m = (rnd() & 1) ? nm + (rnd() % 5) - 2 : nm ^ (rnd() & 0xFFFF);
             m |= 1ull << 63;
             break;
@@ -304,14 +306,19 @@ static void rnd_state(uint8_t *img)
 {
     memset(img, 0, 108);
     uint16_t cw = (uint16_t)(0x0040 | (rnd() & 0x0F00) | 0x3F);
-    if (rnd() % 3 == 0) cw &= (uint16_t) ~(1u << (rnd() % 6));
-    if (rnd() % 8 == 0) cw &= (uint16_t) ~(rnd() & 0x3F);
+    if (rnd() % 3 == 0)
+        cw &= (uint16_t) ~(1u << (rnd() % 6));
+    if (rnd() % 8 == 0)
+        cw &= (uint16_t) ~(rnd() & 0x3F);
     uint16_t flags = (uint16_t)(rnd() & 0x7F & (cw | 0x40));
-    if (flags & 0x40 && !(cw & 1)) flags &= (uint16_t)~0x40;
+    if (flags & 0x40 && !(cw & 1))
+        flags &= (uint16_t)~0x40;
     uint16_t sw = (uint16_t)(flags | (rnd() & 0x4700) | (rnd() & 0x3800));
     uint16_t tw = (uint16_t)rnd();
-    if (rnd() % 4 == 0) tw = 0; /* all valid */
-    if (rnd() % 8 == 0) tw = 0xFFFF;
+    if (rnd() % 4 == 0)
+        tw = 0; /* all valid */
+    if (rnd() % 8 == 0)
+        tw = 0xFFFF;
     uint32_t v[3] = {0xFFFF0000u | cw, 0xFFFF0000u | sw, 0xFFFF0000u | tw};
     memcpy(img, v, 12);
     for (int k = 0; k < 8; k++)
@@ -408,7 +415,8 @@ struct guest {
 
 static bool guest_init(struct guest *g)
 {
-    if (!phys_init(&g->ps, 1 << 20)) return false;
+    if (!phys_init(&g->ps, 1 << 20))
+        return false;
     g->cpu = cpu_create(&g->ps);
     return g->cpu != NULL;
 }
@@ -503,11 +511,14 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
     long bad = 0;
     for (long c = 0; c < cases; c++) {
         uint8_t insn[3], n = 0;
-        if (t->pre) insn[n++] = t->pre;
+        if (t->pre)
+            insn[n++] = t->pre;
         insn[n++] = t->op;
         insn[n] = t->modrm;
-        if (t->sti) insn[n] = (uint8_t)(t->modrm | (c * 8 / cases));
-        if (t->sti && cases < 64) insn[n] = (uint8_t)(t->modrm | (rnd() % 8));
+        if (t->sti)
+            insn[n] = (uint8_t)(t->modrm | (c * 8 / cases));
+        if (t->sti && cases < 64)
+            insn[n] = (uint8_t)(t->modrm | (rnd() % 8));
         n++;
         uint8_t img[108], opnd[32];
         uint32_t flags = 0x202 | (uint32_t)(rnd() & 0x8D5);
@@ -517,7 +528,8 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
         /* host */
         uint8_t code[32];
         size_t len = build_code(code, insn, n, 0xC3);
-        if (memcmp(hostmem, code, len) != 0) memcpy(hostmem, code, len);
+        if (memcmp(hostmem, code, len) != 0)
+            memcpy(hostmem, code, len);
         struct result h, e;
         uint64_t hflags = flags;
         uint8_t in[108];
@@ -568,7 +580,8 @@ int main(int argc, char **argv)
 {
     long cases = 300;
     const char *env = getenv("BT86_FPU_CASES");
-    if (env) cases = atol(env);
+    if (env)
+        cases = atol(env);
     uint64_t seed = 0x9E3779B97F4A7C15u;
     const char *only = NULL;
     bool verbose = false;
@@ -596,10 +609,12 @@ int main(int argc, char **argv)
         return 77;
     }
     struct guest g;
-    if (!guest_init(&g)) return 1;
+    if (!guest_init(&g))
+        return 1;
     int failed = 0, ran = 0;
     for (int k = 0; k < TMPL_COUNT; k++) {
-        if (only && strcmp(only, tmpls[k].name)) continue;
+        if (only && strcmp(only, tmpls[k].name))
+            continue;
         failed += run_tmpl(&g, hostmem, &tmpls[k], cases, verbose);
         ran++;
     }

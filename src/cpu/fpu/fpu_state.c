@@ -28,8 +28,10 @@ uint16_t fpu_status_word(const struct fpu *f)
 unsigned fpu_tag_for(struct f80 v)
 {
     uint16_t exp = v.se & 0x7FFF;
-    if (exp == 0) return v.mant == 0 ? FPU_TAG_ZERO : FPU_TAG_SPECIAL;
+    if (exp == 0)
+        return v.mant == 0 ? FPU_TAG_ZERO : FPU_TAG_SPECIAL;
     /* Infinity/NaN, and unnormals (integer bit clear) are special too. */
-    if (exp == 0x7FFF || !(v.mant >> 63)) return FPU_TAG_SPECIAL;
+    if (exp == 0x7FFF || !(v.mant >> 63))
+        return FPU_TAG_SPECIAL;
     return FPU_TAG_VALID;
 }

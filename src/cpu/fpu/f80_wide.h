@@ -1,0 +1,67 @@
+/* 128-bit-significand soft floating point used to evaluate the x87 transcendentals
+ * (f80_trans.c) with ~125 correct bits before the single rounding to 64 bits.
+ * Operations truncate; the series stop once a term is below 2^-130 of the sum.
+ * Internal to src/cpu/fpu. */
+#ifndef BT86_CPU_FPU_F80_WIDE_H
+#define BT86_CPU_FPU_F80_WIDE_H
+
+#include "cpu/fpu/f80.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* (-1)^neg * m * 2^(exp - 127); m has bit 127 set, or is 0 for zero. */
+struct f80_wide {
+    unsigned __int128 m;
+    int32_t exp;
+    bool neg;
+};
+
+/* Normalizes neg * m * 2^(exp - 127) for any m. */
+struct f80_wide f80w_make(bool neg, int32_t exp, unsigned __int128 m);
+/* A constant given as its 128-bit significand hi:lo and exponent. */
+struct f80_wide f80w_const(uint64_t hi, uint64_t lo, int32_t exp);
+struct f80_wide f80w_from_int(int64_t v);
+/* A zero, denormal or normal f80 (exact). */
+struct f80_wide f80w_from_f80(struct f80 a);
+
+struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b);
+struct f80_wide f80w_sub(struct f80_wide a, struct f80_wide b);
+struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b);
+struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b);
+struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n);
+static inline struct f80_wide f80w_neg(struct f80_wide a)
+{
+    a.neg = !a.neg;
+    return a;
+}
+static inline struct f80_wide f80w_scale(struct f80_wide a, int32_t n)
+{
+    if (a.m) a.exp += n;
+    return a;
+}
+/* -1, 0 or 1 as |a| is below, equal to or above |b|. */
+int f80w_cmp_abs(struct f80_wide a, struct f80_wide b);
+
+/* Rounds to the f80 register format (64 bits, env->rc) with OE/UE/PE/C1 and the
+ * unmasked wrapped result. `exact` says that a is the exact value; otherwise it
+ * is an approximation of an irrational value and always counts as inexact. */
+struct f80 f80w_round(struct f80_env *env, struct f80_wide a, bool exact);
+
+/* Constants, correctly rounded to 128 bits. */
+struct f80_wide f80w_pi(void);
+struct f80_wide f80w_ln2(void);
+struct f80_wide f80w_log2e(void);
+
+/* Elementary functions on wide values (f80_wide_fn.c). */
+struct f80_wide f80w_sin(struct f80_wide r);   /* |r| <= ~pi/4 */
+struct f80_wide f80w_cos(struct f80_wide r);   /* |r| <= ~pi/4 */
+struct f80_wide f80w_atan(struct f80_wide q);  /* 0 <= q <= 1 */
+struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
+/* log2 of a positive value; *exact is set when x is a power of two, whose
+ * logarithm (an integer) is then returned exactly. */
+struct f80_wide f80w_log2(struct f80_wide x, bool *exact);
+/* log2(1 + x) for |x| <= 1/2, accurate relative to the result. */
+struct f80_wide f80w_log2_1p(struct f80_wide x);
+
+#endif

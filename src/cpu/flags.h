@@ -32,7 +32,8 @@ static inline uint32_t flags_get(struct cpu *cpu)
  * flags eagerly: shifts, multiplies, BCD, bit tests). */
 static inline void flags_set_arith(struct cpu *cpu, uint32_t mask, uint32_t bits)
 {
-    uint32_t f = flags_get(cpu);
+    /* Replacing all six needs nothing from the pending operation. */
+    uint32_t f = mask == FLAGS_ARITH ? (cpu->lazy.op = LAZY_NONE, cpu->eflags) : flags_get(cpu);
     cpu->eflags = (f & ~mask) | (bits & mask);
 }
 

@@ -9,6 +9,17 @@ static void mov_rm_reg(struct cpu *cpu, const struct insn *i)
     rm_write(cpu, i, reg_read(cpu, i->reg, i->osize));
 }
 
+/* The commonest loads and stores, without the operand-size switches. */
+static void mov_r32_m32(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = mem_read(cpu, i->seg, insn_ea(cpu, i), 4);
+}
+
+static void mov_m32_r32(struct cpu *cpu, const struct insn *i)
+{
+    mem_write(cpu, i->seg, insn_ea(cpu, i), cpu->reg[i->reg], 4);
+}
+
 static void mov_reg_rm(struct cpu *cpu, const struct insn *i)
 {
     reg_write(cpu, i->reg, rm_read(cpu, i), i->osize);
@@ -81,18 +92,26 @@ static bool select_mov(struct insn *i, struct decoded *d)
         if (r < 0 || !decode_rm_operand(i, dst))
             return false;
         i->reg = (uint8_t)r;
-        i->fn = (i->osize == 4 && !(i->flags & INSN_MEM)) ? mov_reg32_reg32 : mov_rm_reg;
+        if (i->osize == 4)
+            i->fn = (i->flags & INSN_MEM) ? mov_m32_r32 : mov_reg32_reg32;
+        else
+            i->fn = mov_rm_reg;
         return true;
     }
     int r = decode_gpr(dst->reg.value);
     if (r < 0 || !decode_rm_operand(i, src))
         return false;
     i->reg = (uint8_t)r;
-    i->fn = mov_reg_rm;
+    i->fn = (i->osize == 4 && (i->flags & INSN_MEM)) ? mov_r32_m32 : mov_reg_rm;
     return true;
 }
 
 /* MOVZX/MOVSX: i->cc holds the source size in bytes. */
+static void movzx_r32_m8(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = mem_read(cpu, i->seg, insn_ea(cpu, i), 1);
+}
+
 static void movzx(struct cpu *cpu, const struct insn *i)
 {
     reg_write(cpu, i->reg, rm_read_size(cpu, i, i->cc), i->osize);
@@ -113,6 +132,8 @@ static bool select_movx(struct insn *i, struct decoded *d)
     i->reg = (uint8_t)r;
     i->cc = (uint8_t)(d->ops[1].size / 8);
     i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_MOVZX ? movzx : movsx;
+    if (i->fn == movzx && i->osize == 4 && i->cc == 1 && (i->flags & INSN_MEM))
+        i->fn = movzx_r32_m8;
     return true;
 }
 

@@ -256,21 +256,26 @@ static struct f80 gen_exp(struct rng *r, int lo, int hi)
 static struct f80 gen_trig(struct rng *r)
 {
     uint64_t k = below(r, 100);
-    if (k < 8) return gen_special(r);
-    if (k < 40) return gen_exp(r, -3, 3);
-    if (k < 70) return gen_exp(r, -70, 66);
+    if (k < 8)
+        return gen_special(r);
+    if (k < 40)
+        return gen_exp(r, -3, 3);
+    if (k < 70)
+        return gen_exp(r, -70, 66);
     if (k < 80) {
         /* just around a multiple of pi/2: deep cancellation in the reduction */
         uint64_t n = 1 + below(r, below(r, 2) ? 8 : 1u << 20);
         uint64_t p = 0xC90FDAA22168C234u; /* pi/2 * 2^63 truncated */
         unsigned __int128 v = (unsigned __int128)p * n;
         int shift = 64 - __builtin_clzll((uint64_t)(v >> 64) | 1);
-        if ((uint64_t)(v >> 64) == 0) shift = 0;
+        if ((uint64_t)(v >> 64) == 0)
+            shift = 0;
         uint64_t m = (uint64_t)(v >> shift) + below(r, 5) - 2;
         int clz = __builtin_clzll(m | 1);
         return make(below(r, 2), (uint32_t)(0x3FFF + shift - clz), m << clz);
     }
-    if (k < 90) return gen_exp(r, 60, 64); /* around the 2^63 limit */
+    if (k < 90)
+        return gen_exp(r, 60, 64); /* around the 2^63 limit */
     return gen_exp(r, -16382, 16383);
 }
 
@@ -302,10 +307,14 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
             in->b = gen_exp(r, -3, 3);
             in->a.se = (uint16_t)((in->a.se & 0x8000) | (in->b.se & 0x7FFF));
         }
-        if (k >= 20 && k < 30) in->a = gen_special(r);
-        if (k >= 25 && k < 35) in->b = gen_special(r);
-        if (k >= 35 && k < 40) in->a = gen_exp(r, -16382, 16383);
-        if (k >= 40 && k < 45) in->b = gen_exp(r, -16382, 16383);
+        if (k >= 20 && k < 30)
+            in->a = gen_special(r);
+        if (k >= 25 && k < 35)
+            in->b = gen_special(r);
+        if (k >= 35 && k < 40)
+            in->a = gen_exp(r, -16382, 16383);
+        if (k >= 40 && k < 45)
+            in->b = gen_exp(r, -16382, 16383);
         break;
     }
     case OP_FYL2X:
@@ -317,20 +326,30 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
                          below(r, 2) ? INT_BIT + below(r, 1u << 20)
                                      : ~UINT64_C(0) - below(r, 1u << 20));
         }
-        if (k >= 25 && k < 32) in->a = make(0, 0x3FFF - 100 + (uint32_t)below(r, 200), INT_BIT);
-        if (k >= 32 && k < 42) in->a = gen_special(r);
-        if (k >= 38 && k < 48) in->b = gen_special(r);
-        if (k >= 48 && k < 53) in->a = gen_exp(r, -16382, 16383);
-        if (k >= 53 && k < 58) in->b = gen_exp(r, -16382, 16383);
+        if (k >= 25 && k < 32)
+            in->a = make(0, 0x3FFF - 100 + (uint32_t)below(r, 200), INT_BIT);
+        if (k >= 32 && k < 42)
+            in->a = gen_special(r);
+        if (k >= 38 && k < 48)
+            in->b = gen_special(r);
+        if (k >= 48 && k < 53)
+            in->a = gen_exp(r, -16382, 16383);
+        if (k >= 53 && k < 58)
+            in->b = gen_exp(r, -16382, 16383);
         break;
     case OP_FYL2XP1:
         in->b = gen_exp(r, -20, 20);
         in->a = below(r, 2) ? gen_exp(r, -3, -2) : gen_exp(r, -70, -2);
-        if (k < 10) in->a = gen_special(r);
-        if (k >= 5 && k < 15) in->b = gen_special(r);
-        if (k >= 15 && k < 20) in->a = gen_exp(r, -16382, 16383);
-        if (k >= 20 && k < 25) in->b = gen_exp(r, -16382, 16383);
-        if (k >= 25 && k < 30) in->a = gen_exp(r, -1, 3);
+        if (k < 10)
+            in->a = gen_special(r);
+        if (k >= 5 && k < 15)
+            in->b = gen_special(r);
+        if (k >= 15 && k < 20)
+            in->a = gen_exp(r, -16382, 16383);
+        if (k >= 20 && k < 25)
+            in->b = gen_exp(r, -16382, 16383);
+        if (k >= 25 && k < 30)
+            in->a = gen_exp(r, -1, 3);
         break;
     case OP_FSIN_U:
     case OP_F2XM1_U: in->a = k < 10 ? gen_special(r) : gen_exp(r, -16382, -16382 + 70); break;
@@ -342,19 +361,22 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
             in->b = gen_exp(r, -8000, -8000 + 80);
             in->a = gen_exp(r, 8300, 8383);
         }
-        if (k >= 30 && k < 40) in->a = gen_special(r);
+        if (k >= 30 && k < 40)
+            in->a = gen_special(r);
         break;
     case OP_FYL2X_U:
         /* |y log2 x| near the overflow or underflow threshold */
         in->a = gen_exp(r, -40, 40);
         in->a.se &= 0x7FFF;
         in->b = k < 50 ? gen_exp(r, 16383 - 20, 16383) : gen_exp(r, -16382, -16382 + 70);
-        if (k >= 90) in->b = gen_special(r);
+        if (k >= 90)
+            in->b = gen_special(r);
         break;
     case OP_FYL2XP1_U:
         in->a = gen_exp(r, -70, -2);
         in->b = k < 50 ? gen_exp(r, 16383 - 20, 16383) : gen_exp(r, -16382, -16382 + 70);
-        if (k >= 90) in->a = gen_exp(r, -16382, -16382 + 70);
+        if (k >= 90)
+            in->a = gen_exp(r, -16382, -16382 + 70);
         break;
     default: break;
     }
@@ -371,8 +393,10 @@ static __int128 ordinal(struct f80 v)
 
 static bool one_ulp(struct f80 h, struct f80 s)
 {
-    if ((h.se ^ s.se) & 0x8000) return false;
-    if ((h.se & 0x7FFF) == 0x7FFF || (s.se & 0x7FFF) == 0x7FFF) return false;
+    if ((h.se ^ s.se) & 0x8000)
+        return false;
+    if ((h.se & 0x7FFF) == 0x7FFF || (s.se & 0x7FFF) == 0x7FFF)
+        return false;
     __int128 d = ordinal(h) - ordinal(s);
     return d == 1 || d == -1;
 }
@@ -388,9 +412,12 @@ static enum verdict judge(const struct outcome *h, const struct outcome *s)
 {
     bool v1 = same(h->r1, s->r1), v2 = same(h->r2, s->r2);
     uint16_t dsw = h->sw ^ s->sw;
-    if (v1 && v2 && dsw == 0) return SAME;
-    if (dsw & ~SW_C1) return OTHER;
-    if ((!v1 && !one_ulp(h->r1, s->r1)) || (!v2 && !one_ulp(h->r2, s->r2))) return OTHER;
+    if (v1 && v2 && dsw == 0)
+        return SAME;
+    if (dsw & ~SW_C1)
+        return OTHER;
+    if ((!v1 && !one_ulp(h->r1, s->r1)) || (!v2 && !one_ulp(h->r2, s->r2)))
+        return OTHER;
     return v1 && v2 ? C1_ONLY : LAST_BIT;
 }
 
@@ -405,7 +432,8 @@ int main(int argc, char **argv)
     const char *only = NULL;
     bool verbose = false, budget = true;
     const char *env_cases = getenv("BT86_F80_CASES");
-    if (env_cases) cases = strtoull(env_cases, NULL, 0);
+    if (env_cases)
+        cases = strtoull(env_cases, NULL, 0);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--cases") && i + 1 < argc)
             cases = strtoull(argv[++i], NULL, 0);
@@ -429,7 +457,8 @@ int main(int argc, char **argv)
     uint64_t per_mode = (cases + 7) / 8;
     int failed = 0;
     for (int op = 0; op < OP_COUNT; op++) {
-        if (only && strcmp(only, op_names[op])) continue;
+        if (only && strcmp(only, op_names[op]))
+            continue;
         struct rng r = {seed ^ ((uint64_t)op * 0x9E3779B97F4A7C15u)};
         uint64_t n = 0, last_bit = 0, c1_only = 0, other = 0, shown = 0;
         for (unsigned mode = 0; mode < 8; mode++) {
@@ -441,7 +470,8 @@ int main(int argc, char **argv)
                 struct outcome s = soft_run((enum op)op, &in, rc, pc);
                 n++;
                 enum verdict v = judge(&h, &s);
-                if (v == SAME) continue;
+                if (v == SAME)
+                    continue;
                 if (v == OTHER)
                     other++;
                 else

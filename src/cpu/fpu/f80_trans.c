@@ -22,8 +22,10 @@ static struct f80 round_exact(struct f80_env *env, struct f80_wide w)
 {
     struct f80 r = f80w_round(env, w, true);
     env->flags |= F80_PE;
-    if (f80_exp_field(r) == 0) env->flags |= F80_UE; /* tiny and "inexact" */
-    if (env->has_wrapped) env->wrapped_flags |= F80_PE;
+    if (f80_exp_field(r) == 0)
+        env->flags |= F80_UE; /* tiny and "inexact" */
+    if (env->has_wrapped)
+        env->wrapped_flags |= F80_PE;
     return r;
 }
 
@@ -93,17 +95,20 @@ static void sin_cos_abs(struct f80 a, struct f80_wide *s_out, struct f80_wide *c
 struct f80 f80_sin(struct f80_env *env, struct f80 a)
 {
     struct f80 out;
-    if (trig_special(env, a, &out)) return out;
+    if (trig_special(env, a, &out))
+        return out;
     struct f80_wide s, c;
     sin_cos_abs(a, &s, &c);
-    if (f80_sign(a)) s = f80w_neg(s);
+    if (f80_sign(a))
+        s = f80w_neg(s);
     return f80w_round(env, s, false);
 }
 
 struct f80 f80_cos(struct f80_env *env, struct f80 a)
 {
     struct f80 out;
-    if (trig_special(env, a, &out)) return f80_classify(a) == F80_CLASS_ZERO ? one() : out;
+    if (trig_special(env, a, &out))
+        return f80_classify(a) == F80_CLASS_ZERO ? one() : out;
     struct f80_wide s, c;
     sin_cos_abs(a, &s, &c);
     return f80w_round(env, c, false);
@@ -115,12 +120,14 @@ void f80_sincos(struct f80_env *env, struct f80 a, struct f80 *sin_out, struct f
     if (trig_special(env, a, &out)) {
         *sin_out = out;
         *cos_out = out;
-        if (f80_classify(a) == F80_CLASS_ZERO) *cos_out = one();
+        if (f80_classify(a) == F80_CLASS_ZERO)
+            *cos_out = one();
         return;
     }
     struct f80_wide s, c;
     sin_cos_abs(a, &s, &c);
-    if (f80_sign(a)) s = f80w_neg(s);
+    if (f80_sign(a))
+        s = f80w_neg(s);
     /* C1 tells the rounding of the sine (host x87). */
     *cos_out = f80w_round(env, c, false);
     *sin_out = f80w_round(env, s, false);
@@ -133,8 +140,10 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
     if (trig_special(env, a, &out)) {
         *tan_out = out;
         enum f80_class c = f80_classify(a);
-        if (c != F80_CLASS_ZERO && !(env->flags & F80_C2)) *one_out = out;
-        if (env->flags & F80_C2) *one_out = a;
+        if (c != F80_CLASS_ZERO && !(env->flags & F80_C2))
+            *one_out = out;
+        if (env->flags & F80_C2)
+            *one_out = a;
         return;
     }
     struct f80_wide s, c, t;
@@ -148,7 +157,8 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
         sin_cos_abs(a, &s, &c);
         t = f80w_div(s, c);
     }
-    if (f80_sign(a)) t = f80w_neg(t);
+    if (f80_sign(a))
+        t = f80w_neg(t);
     *tan_out = f80w_round(env, t, false);
 }
 
@@ -166,24 +176,33 @@ struct f80 f80_patan(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
     env->flags &= ~F80_C1;
-    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(cy) || f80_is_nan_class(cx)) return f80_propagate_nan(env, x, y);
-    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(cy) || f80_is_nan_class(cx))
+        return f80_propagate_nan(env, x, y);
+    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
     bool sy = f80_sign(y), sx = f80_sign(x);
     /* SDM Vol. 2, FPATAN, Table 3-29: zeros and infinities. */
     if (cy == F80_CLASS_INF) {
-        if (cx == F80_CLASS_INF) return pi_fraction(env, sy, sx ? 3 : 1, 4);
+        if (cx == F80_CLASS_INF)
+            return pi_fraction(env, sy, sx ? 3 : 1, 4);
         return pi_fraction(env, sy, 1, 2);
     }
-    if (cx == F80_CLASS_INF) return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
-    if (cy == F80_CLASS_ZERO) return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
-    if (cx == F80_CLASS_ZERO) return pi_fraction(env, sy, 1, 2);
+    if (cx == F80_CLASS_INF)
+        return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
+    if (cy == F80_CLASS_ZERO)
+        return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
+    if (cx == F80_CLASS_ZERO)
+        return pi_fraction(env, sy, 1, 2);
     struct f80_wide wy = f80w_from_f80(y), wx = f80w_from_f80(x);
     wy.neg = wx.neg = false;
     bool steep = f80w_cmp_abs(wy, wx) > 0;
     struct f80_wide a = steep ? f80w_atan(f80w_div(wx, wy)) : f80w_atan(f80w_div(wy, wx));
-    if (steep) a = f80w_sub(f80w_scale(f80w_pi(), -1), a);
-    if (sx) a = f80w_sub(f80w_pi(), a);
+    if (steep)
+        a = f80w_sub(f80w_scale(f80w_pi(), -1), a);
+    if (sx)
+        a = f80w_sub(f80w_pi(), a);
     a.neg = sy;
     return f80w_round(env, a, false);
 }
@@ -212,7 +231,8 @@ struct f80 f80_2xm1(struct f80_env *env, struct f80 a)
         env->flags |= F80_PE;
         return a;
     }
-    if (cmp == 0 && x.neg) return round_exact(env, f80w_scale(x, -1)); /* 2^-1 - 1 */
+    if (cmp == 0 && x.neg)
+        return round_exact(env, f80w_scale(x, -1)); /* 2^-1 - 1 */
     /* 2^1 - 1 = 1 comes out just below 1 on the host (1 with C1 to nearest,
      * 0x3FFE:FFFF...F toward zero): the exact value is not special-cased. */
     return f80w_round(env, f80w_expm1(f80w_mul(x, f80w_ln2())), false);
@@ -224,7 +244,8 @@ struct f80 f80_2xm1(struct f80_env *env, struct f80 a)
 static struct f80 times_log(struct f80_env *env, struct f80 y, struct f80_wide l, bool exact)
 {
     struct f80_wide p = f80w_mul(f80w_from_f80(y), l);
-    if (l.m == 0) return f80_zero(f80_sign(y) != l.neg);
+    if (l.m == 0)
+        return f80_zero(f80_sign(y) != l.neg);
     return exact ? round_exact(env, p) : f80w_round(env, p, false);
 }
 
@@ -232,29 +253,38 @@ struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
     env->flags &= ~F80_C1;
-    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(cy) || f80_is_nan_class(cx)) return f80_propagate_nan(env, x, y);
+    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(cy) || f80_is_nan_class(cx))
+        return f80_propagate_nan(env, x, y);
     bool sy = f80_sign(y), sx = f80_sign(x);
     /* SDM Vol. 2, FYL2X, Table 3-48. */
-    if (sx && cx != F80_CLASS_ZERO) return f80_invalid(env);
+    if (sx && cx != F80_CLASS_ZERO)
+        return f80_invalid(env);
     if (cx == F80_CLASS_ZERO) {
         /* log2(0) = -inf; a denormal y raises ZE alone (host x87) */
-        if (cy == F80_CLASS_ZERO) return f80_invalid(env);
-        if (cy != F80_CLASS_INF) env->flags |= F80_ZE;
+        if (cy == F80_CLASS_ZERO)
+            return f80_invalid(env);
+        if (cy != F80_CLASS_INF)
+            env->flags |= F80_ZE;
         return f80_inf(!sy);
     }
-    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL) env->flags |= F80_DE;
+    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
     if (cx == F80_CLASS_INF) {
-        if (cy == F80_CLASS_ZERO) return f80_invalid(env);
+        if (cy == F80_CLASS_ZERO)
+            return f80_invalid(env);
         return f80_inf(sy);
     }
     bool exact;
     struct f80_wide l = f80w_log2(f80w_from_f80(x), &exact);
     if (cy == F80_CLASS_INF) {
-        if (l.m == 0) return f80_invalid(env); /* inf * log2(1) */
+        if (l.m == 0)
+            return f80_invalid(env); /* inf * log2(1) */
         return f80_inf(sy != l.neg);
     }
-    if (cy == F80_CLASS_ZERO) return f80_zero(sy != (l.m != 0 && l.neg));
+    if (cy == F80_CLASS_ZERO)
+        return f80_zero(sy != (l.m != 0 && l.neg));
     return times_log(env, y, l, exact);
 }
 
@@ -262,17 +292,23 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
     env->flags &= ~F80_C1;
-    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED) return f80_invalid(env);
-    if (f80_is_nan_class(cy) || f80_is_nan_class(cx)) return f80_propagate_nan(env, x, y);
+    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED)
+        return f80_invalid(env);
+    if (f80_is_nan_class(cy) || f80_is_nan_class(cx))
+        return f80_propagate_nan(env, x, y);
     bool sy = f80_sign(y), sx = f80_sign(x);
     /* Outside the SDM's domain (host x87): x = -inf is invalid before any DE,
      * log2(+inf) = +inf. */
-    if (cx == F80_CLASS_INF && sx) return f80_invalid(env);
-    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL) env->flags |= F80_DE;
-    if (cx == F80_CLASS_INF) return cy == F80_CLASS_ZERO ? f80_invalid(env) : f80_inf(sy);
+    if (cx == F80_CLASS_INF && sx)
+        return f80_invalid(env);
+    if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL)
+        env->flags |= F80_DE;
+    if (cx == F80_CLASS_INF)
+        return cy == F80_CLASS_ZERO ? f80_invalid(env) : f80_inf(sy);
     /* SDM Vol. 2, FYL2XP1, Table 3-49. */
     if (cx == F80_CLASS_ZERO) {
-        if (cy == F80_CLASS_INF) return f80_invalid(env);
+        if (cy == F80_CLASS_INF)
+            return f80_invalid(env);
         return f80_zero(sy != sx);
     }
     struct f80_wide wx = f80w_from_f80(x);
@@ -281,8 +317,10 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
     if (sx && f80w_cmp_abs(wx, f80w_from_int(1)) >= 0) {
         /* x <= -1 is outside the domain: the host x87 takes log2(1 + x) as
          * negative for a zero or infinite y, and otherwise returns x with PE. */
-        if (cy == F80_CLASS_INF) return f80_inf(!sy);
-        if (cy == F80_CLASS_ZERO) return f80_zero(!sy);
+        if (cy == F80_CLASS_INF)
+            return f80_inf(!sy);
+        if (cy == F80_CLASS_ZERO)
+            return f80_zero(!sy);
         env->flags |= F80_PE;
         return x;
     }
@@ -291,7 +329,9 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
     else
         l = f80w_log2(f80w_add(wx, f80w_from_int(1)), &exact);
     exact = exact && wx.exp < 127; /* 1 + x was not truncated */
-    if (cy == F80_CLASS_INF) return f80_inf(sy != l.neg);
-    if (cy == F80_CLASS_ZERO) return f80_zero(sy != l.neg);
+    if (cy == F80_CLASS_INF)
+        return f80_inf(sy != l.neg);
+    if (cy == F80_CLASS_ZERO)
+        return f80_zero(sy != l.neg);
     return times_log(env, y, l, exact);
 }

@@ -11,15 +11,18 @@
 static int clz128(unsigned __int128 v)
 {
     uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
-    if (hi) return __builtin_clzll(hi);
-    if (lo) return 64 + __builtin_clzll(lo);
+    if (hi)
+        return __builtin_clzll(hi);
+    if (lo)
+        return 64 + __builtin_clzll(lo);
     return 128;
 }
 
 struct f80_wide f80w_make(bool neg, int32_t exp, unsigned __int128 m)
 {
     struct f80_wide w = {m, exp, neg};
-    if (m == 0) return (struct f80_wide){0, 0, neg};
+    if (m == 0)
+        return (struct f80_wide){0, 0, neg};
     int s = clz128(m);
     w.m <<= s;
     w.exp -= s;
@@ -46,15 +49,19 @@ struct f80_wide f80w_from_f80(struct f80 a)
 
 int f80w_cmp_abs(struct f80_wide a, struct f80_wide b)
 {
-    if (a.m == 0 || b.m == 0) return (a.m != 0) - (b.m != 0);
-    if (a.exp != b.exp) return a.exp > b.exp ? 1 : -1;
+    if (a.m == 0 || b.m == 0)
+        return (a.m != 0) - (b.m != 0);
+    if (a.exp != b.exp)
+        return a.exp > b.exp ? 1 : -1;
     return (a.m > b.m) - (a.m < b.m);
 }
 
 struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b)
 {
-    if (b.m == 0) return a;
-    if (a.m == 0) return b;
+    if (b.m == 0)
+        return a;
+    if (a.m == 0)
+        return b;
     if (f80w_cmp_abs(a, b) < 0) {
         struct f80_wide t = a;
         a = b;
@@ -66,7 +73,8 @@ struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b)
     unsigned __int128 bm = d >= 128 ? 1 : (b.m >> d) | (d > 0 && (b.m << (128 - d)) != 0);
     if (a.neg == b.neg) {
         unsigned __int128 s = a.m + bm;
-        if (s < a.m) return (struct f80_wide){(s >> 1) | W_TOP, a.exp + 1, a.neg};
+        if (s < a.m)
+            return (struct f80_wide){(s >> 1) | W_TOP, a.exp + 1, a.neg};
         return (struct f80_wide){s, a.exp, a.neg};
     }
     return f80w_make(a.neg, a.exp, a.m - bm);
@@ -80,7 +88,8 @@ struct f80_wide f80w_sub(struct f80_wide a, struct f80_wide b)
 struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b)
 {
     bool neg = a.neg != b.neg;
-    if (a.m == 0 || b.m == 0) return (struct f80_wide){0, 0, neg};
+    if (a.m == 0 || b.m == 0)
+        return (struct f80_wide){0, 0, neg};
     unsigned __int128 ah = a.m >> 64, al = a.m & M64, bh = b.m >> 64, bl = b.m & M64;
     unsigned __int128 hh = ah * bh, hl = ah * bl, lh = al * bh, ll = al * bl;
     unsigned __int128 mid = (hl & M64) + (lh & M64) + (ll >> 64);
@@ -96,7 +105,8 @@ struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b)
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)
 {
     bool neg = a.neg != b.neg;
-    if (a.m == 0) return (struct f80_wide){0, 0, neg};
+    if (a.m == 0)
+        return (struct f80_wide){0, 0, neg};
     /* Restoring division, one quotient bit per step; the partial remainder is
      * top:r, below 2 * divisor. */
     unsigned __int128 r = a.m, d = b.m, q = 0;
@@ -121,7 +131,8 @@ struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)
 
 struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n)
 {
-    if (a.m == 0) return a;
+    if (a.m == 0)
+        return a;
     unsigned __int128 q = a.m / n, rem = a.m % n;
     int s = clz128(q);
     q = (q << s) | ((rem << s) / n);
@@ -130,9 +141,11 @@ struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n)
 
 struct f80 f80w_round(struct f80_env *env, struct f80_wide a, bool exact)
 {
-    if (a.m == 0) return f80_zero(a.neg);
+    if (a.m == 0)
+        return f80_zero(a.neg);
     uint64_t hi = (uint64_t)(a.m >> 64), lo = (uint64_t)a.m;
-    if (!exact) lo |= 1; /* sticky: the true value lies strictly between */
+    if (!exact)
+        lo |= 1; /* sticky: the true value lies strictly between */
     return f80_round_pack(env, 64, a.neg, a.exp, hi, lo);
 }
 

@@ -37,7 +37,8 @@ static inline struct f80_wide f80w_neg(struct f80_wide a)
 }
 static inline struct f80_wide f80w_scale(struct f80_wide a, int32_t n)
 {
-    if (a.m) a.exp += n;
+    if (a.m)
+        a.exp += n;
     return a;
 }
 /* -1, 0 or 1 as |a| is below, equal to or above |b|. */

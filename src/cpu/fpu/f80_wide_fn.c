@@ -22,12 +22,14 @@ static struct f80_wide one(void)
 
 struct f80_wide f80w_sin(struct f80_wide r)
 {
-    if (r.m == 0) return r;
+    if (r.m == 0)
+        return r;
     struct f80_wide r2 = f80w_mul(r, r), sum = r, term = r;
     for (uint32_t k = 1; k < 40; k++) {
         term = f80w_div_small(f80w_mul(term, r2), (2 * k) * (2 * k + 1));
         sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
-        if (negligible(term, sum)) break;
+        if (negligible(term, sum))
+            break;
     }
     return sum;
 }
@@ -35,11 +37,13 @@ struct f80_wide f80w_sin(struct f80_wide r)
 struct f80_wide f80w_cos(struct f80_wide r)
 {
     struct f80_wide r2 = f80w_mul(r, r), sum = one(), term = one();
-    if (r.m == 0) return sum;
+    if (r.m == 0)
+        return sum;
     for (uint32_t k = 1; k < 40; k++) {
         term = f80w_div_small(f80w_mul(term, r2), (2 * k - 1) * (2 * k));
         sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
-        if (negligible(term, sum)) break;
+        if (negligible(term, sum))
+            break;
     }
     return sum;
 }
@@ -47,13 +51,15 @@ struct f80_wide f80w_cos(struct f80_wide r)
 /* atan(t) = t - t^3/3 + t^5/5 - ... */
 static struct f80_wide atan_series(struct f80_wide t)
 {
-    if (t.m == 0) return t;
+    if (t.m == 0)
+        return t;
     struct f80_wide t2 = f80w_mul(t, t), sum = t, pow = t;
     for (uint32_t k = 1; k < 80; k++) {
         pow = f80w_mul(pow, t2);
         struct f80_wide term = f80w_div_small(pow, 2 * k + 1);
         sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
-        if (negligible(term, sum)) break;
+        if (negligible(term, sum))
+            break;
     }
     return sum;
 }
@@ -73,7 +79,8 @@ struct f80_wide f80w_atan(struct f80_wide q)
 {
     /* atan(q) = atan(c) + atan((q - c) / (1 + q c)) with c = k/8 nearest to q,
      * which leaves |t| <= 1/16 for the series. */
-    if (q.m == 0 || q.exp < -4) return atan_series(q);
+    if (q.m == 0 || q.exp < -4)
+        return atan_series(q);
     struct f80_wide q8 = f80w_scale(q, 3); /* in [1/2, 8] */
     uint32_t k = 1;                        /* 8q in [1/2, 1) rounds to 1 */
     if (q8.exp >= 0) {
@@ -81,8 +88,10 @@ struct f80_wide f80w_atan(struct f80_wide q)
         k = (uint32_t)(q8.m >> (127 - q8.exp));
         k += (uint32_t)(q8.m >> (126 - q8.exp)) & 1;
     }
-    if (k == 0) return atan_series(q);
-    if (k > 8) k = 8;
+    if (k == 0)
+        return atan_series(q);
+    if (k > 8)
+        k = 8;
     struct f80_wide c = f80w_div_small(f80w_from_int(k), 8);
     struct f80_wide t = f80w_div(f80w_sub(q, c), f80w_add(one(), f80w_mul(q, c)));
     struct f80_wide base =
@@ -93,11 +102,13 @@ struct f80_wide f80w_atan(struct f80_wide q)
 struct f80_wide f80w_expm1(struct f80_wide t)
 {
     struct f80_wide sum = t, term = t;
-    if (t.m == 0) return t;
+    if (t.m == 0)
+        return t;
     for (uint32_t n = 2; n < 60; n++) {
         term = f80w_div_small(f80w_mul(term, t), n);
         sum = f80w_add(sum, term);
-        if (negligible(term, sum)) break;
+        if (negligible(term, sum))
+            break;
     }
     return sum;
 }
@@ -105,13 +116,15 @@ struct f80_wide f80w_expm1(struct f80_wide t)
 /* 2 atanh(s) = ln((1 + s) / (1 - s)) = 2 (s + s^3/3 + s^5/5 + ...) */
 static struct f80_wide atanh2(struct f80_wide s)
 {
-    if (s.m == 0) return s;
+    if (s.m == 0)
+        return s;
     struct f80_wide s2 = f80w_mul(s, s), sum = s, pow = s;
     for (uint32_t k = 1; k < 80; k++) {
         pow = f80w_mul(pow, s2);
         struct f80_wide term = f80w_div_small(pow, 2 * k + 1);
         sum = f80w_add(sum, term);
-        if (negligible(term, sum)) break;
+        if (negligible(term, sum))
+            break;
     }
     return f80w_scale(sum, 1);
 }
@@ -128,7 +141,8 @@ struct f80_wide f80w_log2(struct f80_wide x, bool *exact)
     }
     *exact = m.exp == 0 && m.m == ((unsigned __int128)1 << 127);
     struct f80_wide ie = f80w_from_int(e);
-    if (*exact) return ie;
+    if (*exact)
+        return ie;
     struct f80_wide s = f80w_div(f80w_sub(m, one()), f80w_add(m, one()));
     return f80w_add(ie, f80w_mul(atanh2(s), f80w_log2e()));
 }

@@ -221,6 +221,9 @@ bool block_cache_invalidate(struct block_cache *bc, uint64_t paddr, uint32_t len
             hit_running |= b == running;
             kill_block(bc, b);
             removed = true;
+            /* A straddling block also leaves the other page: its bitmap shrinks too. */
+            if (b->phys_page2 != NO_SECOND_PAGE)
+                page_recount(bc, first ? b->phys_page2 : b->phys);
         }
         if (removed)
             page_recount(bc, page);

@@ -183,6 +183,7 @@ struct cpu {
         uint64_t mtrr_def_type;
         uint64_t mtrr_fixed[11];
         uint64_t mtrr_var[16]; /* PHYSBASE0, PHYSMASK0, ... */
+        uint64_t perfctr[2], evntsel[2];
     } msr;
     /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
      * fault-time EIP for events raised while delivering a trap-like event. */

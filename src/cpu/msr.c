@@ -45,8 +45,14 @@ static uint64_t *fixed_mtrr(struct cpu *cpu, uint32_t index)
     return NULL;
 }
 
+/* The P6 performance-monitoring MSRs hold what is written but count nothing: no
+ * event is modelled, and a kernel that probes them finds working registers. */
 static uint64_t *plain_msr(struct cpu *cpu, uint32_t index)
 {
+    if (index == MSR_PERFCTR0 || index == MSR_PERFCTR0 + 1)
+        return &cpu->msr.perfctr[index - MSR_PERFCTR0];
+    if (index == MSR_EVNTSEL0 || index == MSR_EVNTSEL0 + 1)
+        return &cpu->msr.evntsel[index - MSR_EVNTSEL0];
     if (index >= MSR_MTRR_PHYSBASE0 && index < MSR_MTRR_PHYSBASE0 + 16)
         return &cpu->msr.mtrr_var[index - MSR_MTRR_PHYSBASE0];
     switch (index) {

@@ -19,6 +19,8 @@
 #define MSR_MTRR_FIX16K_1  0x259u
 #define MSR_MTRR_FIX4K_0   0x268u
 #define MSR_PAT            0x277u
+#define MSR_PERFCTR0       0x0c1u /* P6 performance counters 0 and 1 */
+#define MSR_EVNTSEL0       0x186u /* P6 event selects 0 and 1 */
 #define MSR_MTRR_DEF_TYPE  0x2ffu
 
 /* The power-on values (Intel SDM Vol. 3, 10.1, table 10-1). */

@@ -118,17 +118,11 @@ static void check_interrupts(struct cpu *cpu)
     }
 }
 
-enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
+/* The loop between blocks. It is a function of its own because cpu_run calls
+ * setjmp, and a function that calls setjmp keeps its variables in memory rather
+ * than registers (every access would reload cpu from the stack). */
+static __attribute__((noinline)) enum cpu_exit run_loop(struct cpu *cpu)
 {
-    cpu->budget = budget;
-    cpu->exit_requested = false;
-    cpu->exit_reason = CPU_EXIT_BUDGET;
-    cpu->prev_block = NULL;
-
-    /* Everything raised below (in a block, in delivery, in decoding) lands here. */
-    if (setjmp(cpu->exc_jmp))
-        cpu_handle_raise(cpu);
-
     for (;;) {
         if (cpu->exit_reason == CPU_EXIT_SHUTDOWN || cpu->exit_reason == CPU_EXIT_EXCEPTION)
             return cpu->exit_reason;
@@ -163,6 +157,19 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
         if ((b->mode & MODE_SINGLE) || cpu->db_pending)
             debug_after_insn(cpu, before);
     }
+}
+
+enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget)
+{
+    cpu->budget = budget;
+    cpu->exit_requested = false;
+    cpu->exit_reason = CPU_EXIT_BUDGET;
+    cpu->prev_block = NULL;
+
+    /* Everything raised below (in a block, in delivery, in decoding) lands here. */
+    if (setjmp(cpu->exc_jmp))
+        cpu_handle_raise(cpu);
+    return run_loop(cpu);
 }
 
 void cpu_request_exit(struct cpu *cpu)

@@ -1,15 +1,5 @@
 #include "cpu/flags.h"
 
-uint32_t flags_szp(uint32_t res, int size)
-{
-    uint32_t f = parity_flag(res);
-    if ((res & size_mask(size)) == 0)
-        f |= FLAG_ZF;
-    if (res & sign_bit(size))
-        f |= FLAG_SF;
-    return f;
-}
-
 /* Carry and overflow come from the carry chain, which covers the forms with a
  * carry/borrow in (ADC, SBB) without storing it:
  *   add: carries  = (a & b) | ((a | b) & ~res)
@@ -37,6 +27,7 @@ uint32_t flags_compute(const struct cpu *cpu)
             f |= FLAG_OF;
         break;
     case LAZY_LOGIC: return f;
+    case LAZY_SHIFT: return f | a | b;
     case LAZY_INC:
         f |= cpu->eflags & FLAG_CF;
         if ((res & size_mask(l->size)) == top)
@@ -93,25 +84,42 @@ static bool cond_after_sub(const struct lazy_flags *l, int cc, bool *known)
     return r ^ (cc & 1);
 }
 
+/* After AND/OR/XOR/TEST CF and OF are 0, so every condition but parity follows
+ * from the result alone. */
+static bool cond_after_logic(const struct lazy_flags *l, int cc, bool *known)
+{
+    bool zf = (l->res & size_mask(l->size)) == 0, sf = (l->res & sign_bit(l->size)) != 0;
+    *known = true;
+    bool r;
+    switch (cc >> 1) {
+    case 0:                   /* O */
+    case 1: r = false; break; /* B */
+    case 3: r = zf; break;    /* BE */
+    case 6: r = sf; break;    /* L: SF != OF */
+    case 7: r = zf || sf; break;
+    default: *known = false; return false;
+    }
+    return r ^ (cc & 1);
+}
+
 bool cond_true(struct cpu *cpu, int cc)
 {
     /* ZF and SF come straight from the result for every lazy operation. */
-    const struct lazy_flags *lz = &cpu->lazy;
-    if (lz->op != LAZY_NONE) {
-        if ((cc >> 1) == 2)
-            return ((lz->res & size_mask(lz->size)) == 0) ^ (cc & 1);
-        if ((cc >> 1) == 4)
-            return ((lz->res & sign_bit(lz->size)) != 0) ^ (cc & 1);
-    }
+    const struct lazy_flags *l = &cpu->lazy;
+    if (l->op == LAZY_NONE)
+        return cond_from_flags(cpu->eflags, cc);
+    if ((cc >> 1) == 2)
+        return ((l->res & size_mask(l->size)) == 0) ^ (cc & 1);
+    if ((cc >> 1) == 4)
+        return ((l->res & sign_bit(l->size)) != 0) ^ (cc & 1);
+    bool known = false, r = false;
     /* SBB leaves a borrow the operands alone don't show; only plain SUB/CMP qualify,
      * which is when res == a - b. */
-    const struct lazy_flags *l = &cpu->lazy;
-    if (l->op == LAZY_SUB &&
-        ((l->a - l->b) & size_mask(l->size)) == (l->res & size_mask(l->size))) {
-        bool known;
-        bool r = cond_after_sub(l, cc, &known);
-        if (known)
-            return r;
-    }
+    if (l->op == LAZY_SUB && ((l->a - l->b) & size_mask(l->size)) == (l->res & size_mask(l->size)))
+        r = cond_after_sub(l, cc, &known);
+    else if (l->op == LAZY_LOGIC)
+        r = cond_after_logic(l, cc, &known);
+    if (known)
+        return r;
     return cond_from_flags(flags_get(cpu), cc);
 }

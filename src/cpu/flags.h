@@ -56,6 +56,7 @@ static inline uint32_t flags_cf(const struct cpu *cpu)
     case LAZY_SUB:
         return ((~l->a & l->b) | ((~l->a | l->b) & l->res)) & sign_bit(l->size) ? FLAG_CF : 0;
     case LAZY_LOGIC: return 0;
+    case LAZY_SHIFT: return l->a;
     default: return cpu->eflags & FLAG_CF; /* NONE, INC, DEC: CF is in eflags */
     }
 }
@@ -72,7 +73,15 @@ static inline uint32_t parity_flag(uint32_t v)
 }
 
 /* SF, ZF and PF of a result of size bytes. */
-uint32_t flags_szp(uint32_t res, int size);
+static inline uint32_t flags_szp(uint32_t res, int size)
+{
+    uint32_t f = parity_flag(res);
+    if ((res & size_mask(size)) == 0)
+        f |= FLAG_ZF;
+    if (res & sign_bit(size))
+        f |= FLAG_SF;
+    return f;
+}
 
 /* Evaluates condition code cc (0-15, the Jcc/SETcc/CMOVcc encoding). */
 bool cond_true(struct cpu *cpu, int cc);

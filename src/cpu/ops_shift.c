@@ -103,8 +103,8 @@ static uint32_t shift_value(struct cpu *cpu, int op, int size, uint32_t v, unsig
         break;
     }
     }
+    /* SHL/SHR/SAR: all six flags, left to the lazy machinery (LAZY_SHIFT) */
     *mask = FLAGS_ARITH;
-    *bits |= flags_szp(r, size);
     return r;
 }
 
@@ -128,8 +128,72 @@ static void shift_rm(struct cpu *cpu, const struct insn *i, unsigned count)
         return;
     uint32_t mask, bits;
     uint32_t r = shift_value(cpu, i->cc, i->osize, v, count, &mask, &bits);
-    flags_set_arith(cpu, mask, bits);
+    if (mask == FLAGS_ARITH)
+        flags_lazy(cpu, LAZY_SHIFT, i->osize, bits & FLAG_CF, bits & FLAG_OF, r);
+    else
+        flags_set_arith(cpu, mask, bits);
     rm_write(cpu, i, r);
+}
+
+/* The 32-bit register forms of SHL/SHR/SAR, the commonest (the kernel's XZ
+ * decompressor), without the operation and size switches; same results and flags
+ * as shift_value. c is the masked count, 1-31. */
+static void shl_r32(struct cpu *cpu, const struct insn *i, unsigned c)
+{
+    uint32_t v = cpu->reg[i->rm], r = v << c, cf = (v >> (32 - c)) & 1;
+    flags_lazy(cpu, LAZY_SHIFT, 4, cf, ((r >> 31) ^ cf) ? FLAG_OF : 0, r);
+    cpu->reg[i->rm] = r;
+}
+
+static void shr_r32(struct cpu *cpu, const struct insn *i, unsigned c)
+{
+    uint32_t v = cpu->reg[i->rm], r = v >> c;
+    flags_lazy(cpu, LAZY_SHIFT, 4, (v >> (c - 1)) & 1, of_right(r, 32), r);
+    cpu->reg[i->rm] = r;
+}
+
+static void sar_r32(struct cpu *cpu, const struct insn *i, unsigned c)
+{
+    uint32_t v = cpu->reg[i->rm], r = (uint32_t)((int32_t)v >> c);
+    flags_lazy(cpu, LAZY_SHIFT, 4, (v >> (c - 1)) & 1, 0, r);
+    cpu->reg[i->rm] = r;
+}
+
+/* Immediate counts: masked and known nonzero at decode time. */
+static void shl_r32_imm(struct cpu *cpu, const struct insn *i)
+{
+    shl_r32(cpu, i, i->imm);
+}
+
+static void shr_r32_imm(struct cpu *cpu, const struct insn *i)
+{
+    shr_r32(cpu, i, i->imm);
+}
+
+static void sar_r32_imm(struct cpu *cpu, const struct insn *i)
+{
+    sar_r32(cpu, i, i->imm);
+}
+
+static void shl_r32_cl(struct cpu *cpu, const struct insn *i)
+{
+    unsigned c = cpu->reg[REG_ECX] & 31;
+    if (c)
+        shl_r32(cpu, i, c);
+}
+
+static void shr_r32_cl(struct cpu *cpu, const struct insn *i)
+{
+    unsigned c = cpu->reg[REG_ECX] & 31;
+    if (c)
+        shr_r32(cpu, i, c);
+}
+
+static void sar_r32_cl(struct cpu *cpu, const struct insn *i)
+{
+    unsigned c = cpu->reg[REG_ECX] & 31;
+    if (c)
+        sar_r32(cpu, i, c);
 }
 
 static void shift_imm(struct cpu *cpu, const struct insn *i)
@@ -162,11 +226,25 @@ static bool select_shift(struct insn *i, struct decoded *d)
     if (!decode_rm_operand(i, &d->ops[0]))
         return false;
     i->cc = (uint8_t)shift_op_of(d->z.mnemonic);
+    bool r32 = i->osize == 4 && !(i->flags & INSN_MEM);
+    int op = i->cc == SH_SAL ? SH_SHL : i->cc;
     if (cnt->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
         i->imm = decode_imm(cnt) & 0xff;
         i->fn = shift_imm;
+        if (r32 && (i->imm & 31)) {
+            i->imm &= 31;
+            i->fn = op == SH_SHL   ? shl_r32_imm
+                    : op == SH_SHR ? shr_r32_imm
+                    : op == SH_SAR ? sar_r32_imm
+                                   : shift_imm;
+        }
     } else if (cnt->type == ZYDIS_OPERAND_TYPE_REGISTER && cnt->reg.value == ZYDIS_REGISTER_CL) {
         i->fn = shift_cl;
+        if (r32)
+            i->fn = op == SH_SHL   ? shl_r32_cl
+                    : op == SH_SHR ? shr_r32_cl
+                    : op == SH_SAR ? sar_r32_cl
+                                   : shift_cl;
     } else {
         return false;
     }

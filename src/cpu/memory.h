@@ -128,6 +128,23 @@ static inline void mem_probe_write(struct cpu *cpu, int seg, uint32_t off, int s
         mem_probe_write_slow(cpu, linear, size);
 }
 
+/* Host address for a read-modify-write of size bytes at seg:off when the segment
+ * and the TLB let both the read and the write take the fast path, else NULL: the
+ * caller then takes mem_read, mem_probe_write and mem_write, which raise the
+ * faults. (A fast write tag implies a fast read tag: see tlb_fill.) */
+static inline uintptr_t mem_rmw_host(struct cpu *cpu, int seg, uint32_t off, int size)
+{
+    const struct segment *s = &cpu->seg[seg];
+    if (off < s->valid_lo || (uint64_t)off + (uint32_t)(size - 1) > s->valid_hi || !s->readable ||
+        !s->writable)
+        return 0;
+    uint32_t linear = s->base + off;
+    struct tlb_entry *e = &cpu->tlb_kind[(linear >> 12) & (TLB_ENTRIES - 1)];
+    if (e->write_tag != (linear & PAGE_MASK) || !page_fits(linear, size))
+        return 0;
+    return e->addend + linear;
+}
+
 /* Physical address of a linear address for an instruction fetch, raising #PF. */
 uint64_t mmu_translate_exec(struct cpu *cpu, uint32_t linear);
 

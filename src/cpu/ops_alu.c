@@ -5,7 +5,7 @@
 
 enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST };
 
-static uint32_t alu(struct cpu *cpu, int op, int size, uint32_t a, uint32_t b)
+static inline uint32_t alu(struct cpu *cpu, int op, int size, uint32_t a, uint32_t b)
 {
     uint32_t m = size_mask(size), r;
     switch (op) {
@@ -165,6 +165,43 @@ static void and_r32_imm(struct cpu *cpu, const struct insn *i)
     logic_r32(cpu, i, a, i->imm, a & i->imm, true);
 }
 
+/* 32-bit forms with a memory operand. A read-modify-write whose page the TLB
+ * allows both ways works on the host bytes directly. */
+static void alu_r32_m32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t b = mem_read(cpu, i->seg, insn_ea(cpu, i), 4);
+    uint32_t r = alu(cpu, i->cc, 4, cpu->reg[i->reg], b);
+    if (writes_back(i->cc))
+        cpu->reg[i->reg] = r;
+}
+
+static void alu_m32(struct cpu *cpu, const struct insn *i, uint32_t b)
+{
+    uint32_t ea = insn_ea(cpu, i);
+    if (!writes_back(i->cc)) {
+        alu(cpu, i->cc, 4, mem_read(cpu, i->seg, ea, 4), b);
+        return;
+    }
+    uintptr_t host = mem_rmw_host(cpu, i->seg, ea, 4);
+    if (host) {
+        store_host(host, alu(cpu, i->cc, 4, load_host(host, 4), b), 4);
+        return;
+    }
+    uint32_t a = mem_read(cpu, i->seg, ea, 4);
+    mem_probe_write(cpu, i->seg, ea, 4); /* fault before flags change */
+    mem_write(cpu, i->seg, ea, alu(cpu, i->cc, 4, a, b), 4);
+}
+
+static void alu_m32_r32(struct cpu *cpu, const struct insn *i)
+{
+    alu_m32(cpu, i, cpu->reg[i->reg]);
+}
+
+static void alu_m32_imm(struct cpu *cpu, const struct insn *i)
+{
+    alu_m32(cpu, i, i->imm);
+}
+
 /* The specialised 32-bit register forms, by enum alu_op (NULL: use the generic one). */
 static const insn_fn r32_r32_forms[] = {
     [ALU_ADD] = add_r32_r32,   [ALU_OR] = or_r32_r32,   [ALU_AND] = and_r32_r32,
@@ -203,6 +240,8 @@ static bool select_alu(struct insn *i, struct decoded *d)
             return false;
         i->imm = decode_imm(src) & size_mask(i->osize);
         i->fn = reg32 && r32_imm_forms[op] ? r32_imm_forms[op] : alu_rm_imm;
+        if (i->osize == 4 && (i->flags & INSN_MEM))
+            i->fn = alu_m32_imm;
         return true;
     }
     if (src->type == ZYDIS_OPERAND_TYPE_REGISTER) {
@@ -214,13 +253,15 @@ static bool select_alu(struct insn *i, struct decoded *d)
             reg32 && op < (int)(sizeof r32_r32_forms / sizeof r32_r32_forms[0]) && r32_r32_forms[op]
                 ? r32_r32_forms[op]
                 : alu_rm_reg;
+        if (i->osize == 4 && (i->flags & INSN_MEM))
+            i->fn = alu_m32_r32;
         return true;
     }
     int r = decode_gpr(dst->reg.value);
     if (r < 0 || !decode_rm_operand(i, src))
         return false;
     i->reg = (uint8_t)r;
-    i->fn = alu_reg_rm;
+    i->fn = i->osize == 4 && (i->flags & INSN_MEM) ? alu_r32_m32 : alu_reg_rm;
     return true;
 }
 

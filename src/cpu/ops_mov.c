@@ -20,6 +20,16 @@ static void mov_m32_r32(struct cpu *cpu, const struct insn *i)
     mem_write(cpu, i->seg, insn_ea(cpu, i), cpu->reg[i->reg], 4);
 }
 
+static void mov_r8_m8(struct cpu *cpu, const struct insn *i)
+{
+    reg_write(cpu, i->reg, mem_read(cpu, i->seg, insn_ea(cpu, i), 1), 1);
+}
+
+static void mov_m8_r8(struct cpu *cpu, const struct insn *i)
+{
+    mem_write(cpu, i->seg, insn_ea(cpu, i), reg_read(cpu, i->reg, 1), 1);
+}
+
 static void mov_reg_rm(struct cpu *cpu, const struct insn *i)
 {
     reg_write(cpu, i->reg, rm_read(cpu, i), i->osize);
@@ -95,14 +105,17 @@ static bool select_mov(struct insn *i, struct decoded *d)
         if (i->osize == 4)
             i->fn = (i->flags & INSN_MEM) ? mov_m32_r32 : mov_reg32_reg32;
         else
-            i->fn = mov_rm_reg;
+            i->fn = i->osize == 1 && (i->flags & INSN_MEM) ? mov_m8_r8 : mov_rm_reg;
         return true;
     }
     int r = decode_gpr(dst->reg.value);
     if (r < 0 || !decode_rm_operand(i, src))
         return false;
     i->reg = (uint8_t)r;
-    i->fn = (i->osize == 4 && (i->flags & INSN_MEM)) ? mov_r32_m32 : mov_reg_rm;
+    i->fn = !(i->flags & INSN_MEM) ? mov_reg_rm
+            : i->osize == 4        ? mov_r32_m32
+            : i->osize == 1        ? mov_r8_m8
+                                   : mov_reg_rm;
     return true;
 }
 
@@ -110,6 +123,26 @@ static bool select_mov(struct insn *i, struct decoded *d)
 static void movzx_r32_m8(struct cpu *cpu, const struct insn *i)
 {
     cpu->reg[i->reg] = mem_read(cpu, i->seg, insn_ea(cpu, i), 1);
+}
+
+static void movzx_r32_m16(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = mem_read(cpu, i->seg, insn_ea(cpu, i), 2);
+}
+
+static void movsx_r32_m8(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = (uint32_t)(int32_t)(int8_t)mem_read(cpu, i->seg, insn_ea(cpu, i), 1);
+}
+
+static void movsx_r32_m16(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = (uint32_t)(int32_t)(int16_t)mem_read(cpu, i->seg, insn_ea(cpu, i), 2);
+}
+
+static void movzx_r32_r8(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = reg_read(cpu, i->rm, 1);
 }
 
 static void movzx(struct cpu *cpu, const struct insn *i)
@@ -132,14 +165,25 @@ static bool select_movx(struct insn *i, struct decoded *d)
     i->reg = (uint8_t)r;
     i->cc = (uint8_t)(d->ops[1].size / 8);
     i->fn = d->z.mnemonic == ZYDIS_MNEMONIC_MOVZX ? movzx : movsx;
-    if (i->fn == movzx && i->osize == 4 && i->cc == 1 && (i->flags & INSN_MEM))
-        i->fn = movzx_r32_m8;
+    if (i->osize == 4 && (i->flags & INSN_MEM)) {
+        if (i->fn == movzx)
+            i->fn = i->cc == 1 ? movzx_r32_m8 : movzx_r32_m16;
+        else
+            i->fn = i->cc == 1 ? movsx_r32_m8 : movsx_r32_m16;
+    } else if (i->osize == 4 && i->fn == movzx && i->cc == 1) {
+        i->fn = movzx_r32_r8;
+    }
     return true;
 }
 
 static void lea(struct cpu *cpu, const struct insn *i)
 {
     reg_write(cpu, i->reg, insn_ea(cpu, i), i->osize);
+}
+
+static void lea32(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = cpu->reg[i->base] + (cpu->reg[i->index] << i->scale) + i->disp;
 }
 
 static bool select_lea(struct insn *i, struct decoded *d)
@@ -149,7 +193,7 @@ static bool select_lea(struct insn *i, struct decoded *d)
         return false;
     decode_mem_operand(i, &d->ops[1]);
     i->reg = (uint8_t)r;
-    i->fn = lea;
+    i->fn = i->osize == 4 && (i->flags & INSN_ADDR32) ? lea32 : lea;
     return true;
 }
 

@@ -144,8 +144,9 @@ static __attribute__((noinline)) enum cpu_exit run_loop(struct cpu *cpu)
         uint32_t before = cpu->eflags;
         run_block(cpu, b);
         /* Fast path: follow direct links while nothing needs the checks above (an
-         * exit request zeroes the budget; INTR may rise from an MMIO write). */
-        while (cpu->budget > 0 && !cpu->intr_line && !(b->mode & MODE_SINGLE) && !cpu->db_pending) {
+         * exit request zeroes the budget; INTR may rise from an MMIO write). Blocks
+         * of the single-step mode have no links (find_block), so end it here. */
+        while (cpu->budget > 0 && !cpu->intr_line && !cpu->db_pending) {
             struct block *next = linked_successor(b, cpu->eip);
             if (!next)
                 break;

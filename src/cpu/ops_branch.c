@@ -61,6 +61,61 @@ static void jnz(struct cpu *cpu, const struct insn *i)
         cpu->eip = next;
 }
 
+/* The forms for 32-bit code with 32-bit operands (and for CALL/RET a 32-bit
+ * stack), chosen at decode time from the block's mode: no 16-bit wrap to apply. */
+static void jmp32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t target = insn_next_eip(cpu, i) + i->imm;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
+    cpu->eip = target;
+}
+
+static void jcc32(struct cpu *cpu, const struct insn *i)
+{
+    if (cond_true(cpu, i->cc))
+        jmp32(cpu, i);
+    else
+        cpu->eip = insn_next_eip(cpu, i);
+}
+
+static void jz32(struct cpu *cpu, const struct insn *i)
+{
+    if (zero_flag(cpu))
+        jmp32(cpu, i);
+    else
+        cpu->eip = insn_next_eip(cpu, i);
+}
+
+static void jnz32(struct cpu *cpu, const struct insn *i)
+{
+    if (!zero_flag(cpu))
+        jmp32(cpu, i);
+    else
+        cpu->eip = insn_next_eip(cpu, i);
+}
+
+static void call32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t ret = insn_next_eip(cpu, i), target = ret + i->imm;
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
+    uint32_t sp = cpu->reg[REG_ESP] - 4;
+    mem_write(cpu, SEG_SS, sp, ret, 4);
+    cpu->reg[REG_ESP] = sp;
+    cpu->eip = target;
+}
+
+static void ret32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t sp = cpu->reg[REG_ESP];
+    uint32_t target = mem_read(cpu, SEG_SS, sp, 4);
+    if (target > cpu->seg[SEG_CS].limit)
+        cpu_raise(cpu, EXC_GP, 0);
+    cpu->reg[REG_ESP] = sp + 4 + i->imm;
+    cpu->eip = target;
+}
+
 static void jmp_rm(struct cpu *cpu, const struct insn *i)
 {
     branch_to(cpu, i, rm_read(cpu, i));
@@ -338,13 +393,17 @@ static bool select_branch(struct insn *i, struct decoded *d)
         i->imm = (uint32_t)op->imm.value.s;
         d->direct_exit = true;
         int cc = jcc_code(m);
+        bool flat = (d->mode & MODE_CODE32) && i->osize == 4;
         if (cc >= 0) {
             i->cc = (uint8_t)cc;
-            i->fn = cc == 4 ? jz : cc == 5 ? jnz : jcc;
+            if (flat)
+                i->fn = cc == 4 ? jz32 : cc == 5 ? jnz32 : jcc32;
+            else
+                i->fn = cc == 4 ? jz : cc == 5 ? jnz : jcc;
         } else if (m == ZYDIS_MNEMONIC_JMP) {
-            i->fn = jmp_rel;
+            i->fn = flat ? jmp32 : jmp_rel;
         } else if (m == ZYDIS_MNEMONIC_CALL) {
-            i->fn = call_rel;
+            i->fn = flat && (i->flags & INSN_STACK32) ? call32 : call_rel;
         } else if (m == ZYDIS_MNEMONIC_JCXZ || m == ZYDIS_MNEMONIC_JECXZ) {
             i->fn = jcxz;
         } else {
@@ -386,6 +445,8 @@ static bool select_ret(struct insn *i, struct decoded *d)
                  ? (uint32_t)d->ops[0].imm.value.u & 0xffff
                  : 0;
     i->fn = d->z.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR ? ret_far : ret_near;
+    if (i->fn == ret_near && i->osize == 4 && (i->flags & INSN_STACK32))
+        i->fn = ret32;
     i->flags |= INSN_SETS_EIP;
     d->ends_block = true;
     return true;

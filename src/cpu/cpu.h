@@ -98,9 +98,9 @@ enum lazy_op {
     LAZY_LOGIC,
     LAZY_INC, /* like ADD with b = 1, but CF is kept in eflags */
     LAZY_DEC, /* like SUB with b = 1, but CF is kept in eflags */
-    /* SHL/SHR/SAR with a nonzero count: a is CF (0 or FLAG_CF), b is OF (0 or
-     * FLAG_OF), SF ZF PF come from res, AF is 0 */
-    LAZY_SHIFT,
+    /* SHL/SHR/SAR with a nonzero count, MUL, IMUL: a is CF (0 or FLAG_CF), b is
+     * OF (0 or FLAG_OF), SF ZF PF come from res, AF is 0 */
+    LAZY_CFOF,
 };
 
 struct lazy_flags {

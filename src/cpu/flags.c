@@ -27,7 +27,7 @@ uint32_t flags_compute(const struct cpu *cpu)
             f |= FLAG_OF;
         break;
     case LAZY_LOGIC: return f;
-    case LAZY_SHIFT: return f | a | b;
+    case LAZY_CFOF: return f | a | b;
     case LAZY_INC:
         f |= cpu->eflags & FLAG_CF;
         if ((res & size_mask(l->size)) == top)

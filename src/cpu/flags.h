@@ -56,7 +56,7 @@ static inline uint32_t flags_cf(const struct cpu *cpu)
     case LAZY_SUB:
         return ((~l->a & l->b) | ((~l->a | l->b) & l->res)) & sign_bit(l->size) ? FLAG_CF : 0;
     case LAZY_LOGIC: return 0;
-    case LAZY_SHIFT: return l->a;
+    case LAZY_CFOF: return l->a;
     default: return cpu->eflags & FLAG_CF; /* NONE, INC, DEC: CF is in eflags */
     }
 }

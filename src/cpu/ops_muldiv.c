@@ -16,12 +16,10 @@ static int64_t sext(uint32_t v, int size)
     return (int32_t)(v << shift) >> shift;
 }
 
+/* CF = OF = overflow, SF ZF PF of low, AF 0: what LAZY_CFOF computes. */
 static void mul_flags(struct cpu *cpu, uint32_t low, int size, bool overflow)
 {
-    uint32_t f = flags_szp(low, size);
-    if (overflow)
-        f |= FLAG_CF | FLAG_OF;
-    flags_set_arith(cpu, FLAGS_ARITH, f);
+    flags_lazy(cpu, LAZY_CFOF, size, overflow ? FLAG_CF : 0, overflow ? FLAG_OF : 0, low);
 }
 
 /* Writes a double-size result: AX for bytes, DX:AX or EDX:EAX otherwise. */
@@ -58,6 +56,28 @@ static void imul_op(struct cpu *cpu, const struct insn *i, uint32_t a, uint32_t 
     int64_t p = sext(a, size) * sext(b, size);
     mul_flags(cpu, (uint32_t)p, size, sext((uint32_t)p, size) != p);
     reg_write(cpu, i->reg, (uint32_t)p, size);
+}
+
+/* The 32-bit forms without the size switches. */
+static void imul_r32(struct cpu *cpu, const struct insn *i, uint32_t a, uint32_t b)
+{
+    int64_t p = (int64_t)(int32_t)a * (int32_t)b;
+    mul_flags(cpu, (uint32_t)p, 4, (int64_t)(int32_t)p != p);
+    cpu->reg[i->reg] = (uint32_t)p;
+}
+
+static void imul2_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t b =
+        (i->flags & INSN_MEM) ? mem_read(cpu, i->seg, insn_ea(cpu, i), 4) : cpu->reg[i->rm];
+    imul_r32(cpu, i, cpu->reg[i->reg], b);
+}
+
+static void imul3_r32(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t a =
+        (i->flags & INSN_MEM) ? mem_read(cpu, i->seg, insn_ea(cpu, i), 4) : cpu->reg[i->rm];
+    imul_r32(cpu, i, a, i->imm);
 }
 
 static void imul2(struct cpu *cpu, const struct insn *i)
@@ -153,9 +173,9 @@ static bool select_imul(struct insn *i, struct decoded *d)
         /* 6B's imm8 is sign-extended to the operand size (Zydis reports it signed). */
         i->imm = (uint32_t)(imm->imm.is_signed ? (uint64_t)imm->imm.value.s : imm->imm.value.u) &
                  size_mask(i->osize);
-        i->fn = imul3;
+        i->fn = i->osize == 4 ? imul3_r32 : imul3;
     } else {
-        i->fn = imul2;
+        i->fn = i->osize == 4 ? imul2_r32 : imul2;
     }
     return true;
 }

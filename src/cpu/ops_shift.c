@@ -103,7 +103,7 @@ static uint32_t shift_value(struct cpu *cpu, int op, int size, uint32_t v, unsig
         break;
     }
     }
-    /* SHL/SHR/SAR: all six flags, left to the lazy machinery (LAZY_SHIFT) */
+    /* SHL/SHR/SAR: all six flags, left to the lazy machinery (LAZY_CFOF) */
     *mask = FLAGS_ARITH;
     return r;
 }
@@ -129,7 +129,7 @@ static void shift_rm(struct cpu *cpu, const struct insn *i, unsigned count)
     uint32_t mask, bits;
     uint32_t r = shift_value(cpu, i->cc, i->osize, v, count, &mask, &bits);
     if (mask == FLAGS_ARITH)
-        flags_lazy(cpu, LAZY_SHIFT, i->osize, bits & FLAG_CF, bits & FLAG_OF, r);
+        flags_lazy(cpu, LAZY_CFOF, i->osize, bits & FLAG_CF, bits & FLAG_OF, r);
     else
         flags_set_arith(cpu, mask, bits);
     rm_write(cpu, i, r);
@@ -141,21 +141,21 @@ static void shift_rm(struct cpu *cpu, const struct insn *i, unsigned count)
 static void shl_r32(struct cpu *cpu, const struct insn *i, unsigned c)
 {
     uint32_t v = cpu->reg[i->rm], r = v << c, cf = (v >> (32 - c)) & 1;
-    flags_lazy(cpu, LAZY_SHIFT, 4, cf, ((r >> 31) ^ cf) ? FLAG_OF : 0, r);
+    flags_lazy(cpu, LAZY_CFOF, 4, cf, ((r >> 31) ^ cf) ? FLAG_OF : 0, r);
     cpu->reg[i->rm] = r;
 }
 
 static void shr_r32(struct cpu *cpu, const struct insn *i, unsigned c)
 {
     uint32_t v = cpu->reg[i->rm], r = v >> c;
-    flags_lazy(cpu, LAZY_SHIFT, 4, (v >> (c - 1)) & 1, of_right(r, 32), r);
+    flags_lazy(cpu, LAZY_CFOF, 4, (v >> (c - 1)) & 1, of_right(r, 32), r);
     cpu->reg[i->rm] = r;
 }
 
 static void sar_r32(struct cpu *cpu, const struct insn *i, unsigned c)
 {
     uint32_t v = cpu->reg[i->rm], r = (uint32_t)((int32_t)v >> c);
-    flags_lazy(cpu, LAZY_SHIFT, 4, (v >> (c - 1)) & 1, 0, r);
+    flags_lazy(cpu, LAZY_CFOF, 4, (v >> (c - 1)) & 1, 0, r);
     cpu->reg[i->rm] = r;
 }
 

@@ -86,4 +86,38 @@ static inline uint32_t flags_szp(uint32_t res, int size)
 /* Evaluates condition code cc (0-15, the Jcc/SETcc/CMOVcc encoding). */
 bool cond_true(struct cpu *cpu, int cc);
 
+/* cond_true for the compare conditions B, BE, L, LE (cc = 2, 6, 12, 14; cc | 1 for
+ * the negations), inline so that a caller with a constant cc gets only its own
+ * case. After a plain SUB/CMP (res == a - b: not SBB, whose borrow the operands
+ * don't show) they follow from the operands, after a logic op (CF = OF = 0) from
+ * the result; anything else goes to cond_true. */
+static inline bool cond_compare(struct cpu *cpu, int cc)
+{
+    const struct lazy_flags *l = &cpu->lazy;
+    uint32_t m = size_mask(l->size);
+    bool r;
+    if (l->op == LAZY_SUB && ((l->a - l->b) & m) == (l->res & m)) {
+        int sh = 32 - 8 * l->size;
+        uint32_t a = l->a & m, b = l->b & m;
+        int32_t sa = (int32_t)(a << sh) >> sh, sb = (int32_t)(b << sh) >> sh;
+        switch (cc >> 1) {
+        case 1: r = a < b; break;
+        case 3: r = a <= b; break;
+        case 6: r = sa < sb; break;
+        default: r = sa <= sb; break;
+        }
+    } else if (l->op == LAZY_LOGIC) {
+        bool zf = (l->res & m) == 0, sf = (l->res & sign_bit(l->size)) != 0;
+        switch (cc >> 1) {
+        case 1: r = false; break;
+        case 3: r = zf; break;
+        case 6: r = sf; break;
+        default: r = zf || sf; break;
+        }
+    } else {
+        return cond_true(cpu, cc);
+    }
+    return r ^ (cc & 1);
+}
+
 #endif

@@ -95,6 +95,38 @@ static void jnz32(struct cpu *cpu, const struct insn *i)
         cpu->eip = insn_next_eip(cpu, i);
 }
 
+/* The compare conditions, one handler per pair (i->cc & 1 negates). */
+static void jcc32_if(struct cpu *cpu, const struct insn *i, bool taken)
+{
+    if (taken)
+        jmp32(cpu, i);
+    else
+        cpu->eip = insn_next_eip(cpu, i);
+}
+
+static void jb32(struct cpu *cpu, const struct insn *i)
+{
+    jcc32_if(cpu, i, cond_compare(cpu, 2 | (i->cc & 1)));
+}
+
+static void jbe32(struct cpu *cpu, const struct insn *i)
+{
+    jcc32_if(cpu, i, cond_compare(cpu, 6 | (i->cc & 1)));
+}
+
+static void jl32(struct cpu *cpu, const struct insn *i)
+{
+    jcc32_if(cpu, i, cond_compare(cpu, 12 | (i->cc & 1)));
+}
+
+static void jle32(struct cpu *cpu, const struct insn *i)
+{
+    jcc32_if(cpu, i, cond_compare(cpu, 14 | (i->cc & 1)));
+}
+
+/* By cc >> 1: O B Z BE S P L LE. */
+static const insn_fn jcc32_forms[8] = {jcc32, jb32, jcc32, jbe32, jcc32, jcc32, jl32, jle32};
+
 static void call32(struct cpu *cpu, const struct insn *i)
 {
     uint32_t ret = insn_next_eip(cpu, i), target = ret + i->imm;
@@ -397,7 +429,7 @@ static bool select_branch(struct insn *i, struct decoded *d)
         if (cc >= 0) {
             i->cc = (uint8_t)cc;
             if (flat)
-                i->fn = cc == 4 ? jz32 : cc == 5 ? jnz32 : jcc32;
+                i->fn = cc == 4 ? jz32 : cc == 5 ? jnz32 : jcc32_forms[cc >> 1];
             else
                 i->fn = cc == 4 ? jz : cc == 5 ? jnz : jcc;
         } else if (m == ZYDIS_MNEMONIC_JMP) {

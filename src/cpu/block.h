@@ -35,6 +35,8 @@ struct block {
     uint16_t byte_len;  /* bytes in the first page */
     uint16_t byte_len2; /* bytes in the second page */
     uint16_t insn_count;
+    uint16_t run_count; /* handlers the block loop calls: insn_count, less one when the
+                           last two instructions run as one (fuse_pair) */
     uint16_t flags;
     uint64_t exec_count;
     void *host_code; /* JIT tier, NULL while interpreted */

@@ -266,6 +266,9 @@ struct block *decode_block(struct cpu *cpu, uint64_t phys, uint32_t mode)
     b->byte_len = (uint16_t)(off < page_left ? off : page_left);
     b->byte_len2 = (uint16_t)(page2 != NO_SECOND_PAGE ? len2 : 0);
     b->insn_count = (uint16_t)n;
+    b->run_count = (uint16_t)n;
+    if (n >= 2 && fuse_pair(&insns[n - 2], &insns[n - 1]))
+        b->run_count--;
     if (sets_eip)
         b->flags |= BLOCK_SETS_EIP;
     if (direct)

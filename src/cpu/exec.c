@@ -86,7 +86,7 @@ static inline void run_block(struct cpu *cpu, struct block *b)
 {
     cpu->cur_block = b;
     cpu->budget -= b->insn_count;
-    const struct insn *i = b->insns, *end = i + b->insn_count;
+    const struct insn *i = b->insns, *end = i + b->run_count;
     for (; i < end; i++) {
         cpu->cur_insn = i;
         i->fn(cpu, i);

@@ -27,4 +27,13 @@ extern const struct select_table ops_system_table; /* CR/DR moves, descriptor ta
 bool select_mov_crdr(struct insn *i, struct decoded *d);
 extern const struct select_table ops_fpu_table; /* x87 (ops_fpu*.c), WAIT/FWAIT */
 
+/* Pair fusion (ops_fused.c): the family files say which handlers qualify. */
+enum compare_form { CMP_NONE, CMP_R32_R32, CMP_R32_IMM, TEST_R32_R32, DEC_R32 };
+enum compare_form alu_compare_form(const struct insn *i); /* ops_alu.c */
+bool branch_is_jcc32(const struct insn *i);               /* ops_branch.c */
+/* Lets first run itself and second (the block's last two instructions) as one
+ * handler when that is exact; returns whether it did. The block loop then stops
+ * before second, which stays in place for fault reporting. */
+bool fuse_pair(struct insn *first, const struct insn *second);
+
 #endif

@@ -214,6 +214,18 @@ static const insn_fn r32_imm_forms[] = {
     [ALU_CMP] = cmp_r32_imm, [ALU_TEST] = NULL,
 };
 
+static void dec_r32(struct cpu *cpu, const struct insn *i);
+
+enum compare_form alu_compare_form(const struct insn *i)
+{
+    if (i->fn == dec_r32)
+        return DEC_R32;
+    return i->fn == cmp_r32_r32    ? CMP_R32_R32
+           : i->fn == cmp_r32_imm  ? CMP_R32_IMM
+           : i->fn == test_r32_r32 ? TEST_R32_R32
+                                   : CMP_NONE;
+}
+
 static int alu_op_of(ZydisMnemonic m)
 {
     switch (m) {

@@ -127,6 +127,16 @@ static void jle32(struct cpu *cpu, const struct insn *i)
 /* By cc >> 1: O B Z BE S P L LE. */
 static const insn_fn jcc32_forms[8] = {jcc32, jb32, jcc32, jbe32, jcc32, jcc32, jl32, jle32};
 
+bool branch_is_jcc32(const struct insn *i)
+{
+    if (i->fn == jz32 || i->fn == jnz32)
+        return true;
+    for (int k = 0; k < 8; k++)
+        if (i->fn == jcc32_forms[k])
+            return true;
+    return false;
+}
+
 static void call32(struct cpu *cpu, const struct insn *i)
 {
     uint32_t ret = insn_next_eip(cpu, i), target = ret + i->imm;

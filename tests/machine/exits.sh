@@ -101,5 +101,32 @@ rom hello "    mov al, 'h'
 expect hello 0 "" -debugcon stdio
 grep -q "^hi" "$tmp/out" || { echo "FAIL: hello: debug console printed '$(cat "$tmp/out")'"; failures=$((failures + 1)); }
 
+# Malformed images: one line naming the file, non-zero exit, no crash.
+bad() { # bad FILE PATTERN ARGS...
+    file=$1 pattern=$2
+    shift 2
+    "$bt86" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" = 0 ] || [ "$got" -gt 2 ] || [ "$(wc -l <"$tmp/err")" != 1 ] ||
+        ! grep -q -- "'$file'.*$pattern" "$tmp/err"; then
+        echo "FAIL: $*: exit $got, stderr:"; cat "$tmp/err"; failures=$((failures + 1)); return
+    fi
+    echo "ok: $* -> $got: $(cat "$tmp/err")"
+}
+: >"$tmp/empty"
+head -c 5000 /dev/urandom >"$tmp/noise"
+bad "$tmp/empty" "not a Linux bzImage" -kernel "$tmp/empty"
+bad "$tmp/noise" "not a Linux bzImage" -kernel "$tmp/noise"
+bad "$tmp/noise" "must be 64, 128 or 256 KiB" -bios "$tmp/noise"
+# A header that claims more code than the file holds (HdrS at 0x202, version 2.15,
+# LOADED_HIGH, boot flag 0xAA55, syssize 0x10000 paragraphs = 1 MiB).
+head -c 8192 /dev/zero >"$tmp/short"
+printf '\004' | dd of="$tmp/short" bs=1 seek=$((0x1f1)) conv=notrunc 2>/dev/null
+printf '\000\000\001\000' | dd of="$tmp/short" bs=1 seek=$((0x1f4)) conv=notrunc 2>/dev/null
+printf '\125\252' | dd of="$tmp/short" bs=1 seek=$((0x1fe)) conv=notrunc 2>/dev/null
+printf 'HdrS\017\002' | dd of="$tmp/short" bs=1 seek=$((0x202)) conv=notrunc 2>/dev/null
+printf '\001' | dd of="$tmp/short" bs=1 seek=$((0x211)) conv=notrunc 2>/dev/null
+bad "$tmp/short" "truncated bzImage" -kernel "$tmp/short"
+
 [ "$failures" = 0 ] && echo "all exit paths behave"
 [ "$failures" = 0 ]

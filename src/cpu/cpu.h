@@ -174,6 +174,9 @@ struct cpu {
     int delivering_vector;     /* ... and which (double/triple fault detection) */
     enum cpu_exit exit_reason;
     uint64_t tsc_offset;
+    /* Clock cycles that passed without retiring an instruction (HLT, I/O bus
+     * waits): cpu_cycles() = retired instructions + stall_cycles. */
+    uint64_t stall_cycles;
     /* Model-specific registers (msr.c). */
     struct {
         uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
@@ -234,6 +237,13 @@ void cpu_set_intr(struct cpu *cpu, bool level);
 /* Retired instructions, exact also while a block runs (a device reading the clock
  * from inside an IN/OUT sees the count up to that instruction). */
 uint64_t cpu_retired(const struct cpu *cpu);
+
+/* Processor clock cycles since reset: one per retired instruction plus the stalls.
+ * The time-stamp counter and virtual time both run on it (DESIGN.md, Time). */
+uint64_t cpu_cycles(const struct cpu *cpu);
+/* Lets cycles pass without retiring instructions: the machine charges a halted
+ * CPU's idle time and the bus cycle of a port access here. */
+void cpu_stall(struct cpu *cpu, uint64_t cycles);
 
 /* EFLAGS with the lazy arithmetic flags materialised. */
 uint32_t cpu_get_eflags(struct cpu *cpu);

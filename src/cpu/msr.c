@@ -25,12 +25,11 @@ void msr_reset(struct cpu *cpu)
         cpu->msr.mtrr_var[k] = 0;
 }
 
+/* Intel SDM Vol. 3, 17.17: on P6 the TSC counts every processor clock, and the
+ * clock keeps running through HLT and bus waits, so it counts the stalls too. */
 uint64_t cpu_tsc(const struct cpu *cpu)
 {
-    uint64_t done = 0;
-    if (cpu->cur_block && cpu->cur_insn)
-        done = (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
-    return cpu->icount + done + cpu->tsc_offset;
+    return cpu_cycles(cpu) + cpu->tsc_offset;
 }
 
 /* The fixed-range MTRRs: 250, 258, 259, 268..26F map to mtrr_fixed[0..10]. */

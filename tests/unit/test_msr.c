@@ -32,10 +32,38 @@ static void performance_msrs_keep_their_values(void **state)
     phys_free(&ps);
 }
 
+/* Intel SDM Vol. 3, 17.17: the TSC counts processor clocks, halted or stalled ones
+ * too, and WRMSR 10H sets it; RESET clears it. */
+static void tsc_counts_stalled_cycles(void **state)
+{
+    struct phys_space ps;
+    assert_true(phys_init(&ps, 1 << 20));
+    struct cpu *cpu = cpu_create(&ps);
+    cpu_reset(cpu);
+    uint64_t v = 1;
+    assert_true(msr_read(cpu, 0x10, &v));
+    assert_int_equal(v, 0);
+    cpu_stall(cpu, 1000);
+    assert_int_equal(cpu_cycles(cpu), 1000);
+    assert_true(msr_read(cpu, 0x10, &v));
+    assert_int_equal(v, 1000);
+    assert_true(msr_write(cpu, 0x10, 0x123456789ull));
+    cpu_stall(cpu, 5);
+    assert_true(msr_read(cpu, 0x10, &v));
+    assert_int_equal(v, 0x123456789ull + 5);
+    assert_int_equal(cpu_cycles(cpu), 1005); /* WRMSR moves the TSC, not the clock */
+    cpu_reset(cpu);
+    assert_true(msr_read(cpu, 0x10, &v));
+    assert_int_equal(v, 0);
+    cpu_destroy(cpu);
+    phys_free(&ps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(performance_msrs_keep_their_values),
+        cmocka_unit_test(tsc_counts_stalled_cycles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

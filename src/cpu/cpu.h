@@ -139,6 +139,8 @@ struct block_cache;
 struct insn;
 struct decoder;
 
+#define MCA_BANKS 5
+
 struct cpu {
     /* --- hot: touched by every instruction --- */
     uint32_t reg[9]; /* enum gpr order; reg[REG_ZERO] is always 0 (absent base/index) */
@@ -177,7 +179,8 @@ struct cpu {
     /* Clock cycles that passed without retiring an instruction (HLT, I/O bus
      * waits): cpu_cycles() = retired instructions + stall_cycles. */
     uint64_t stall_cycles;
-    /* Model-specific registers (msr.c). */
+    /* Model-specific registers (msr.c). MCA_BANKS: the P6 has five machine-check
+     * banks (Intel SDM Vol. 3, 15.3.2). */
     struct {
         uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
         uint64_t apic_base;
@@ -187,6 +190,7 @@ struct cpu {
         uint64_t mtrr_fixed[11];
         uint64_t mtrr_var[16]; /* PHYSBASE0, PHYSMASK0, ... */
         uint64_t perfctr[2], evntsel[2];
+        uint64_t mcg_status, mcg_ctl, mc_ctl[MCA_BANKS];
     } msr;
     /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
      * fault-time EIP for events raised while delivering a trap-like event. */

@@ -94,6 +94,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->delivering = 0;
     cpu->icount = 0;
     cpu->tsc_offset = 0;
+    cpu->stall_cycles = 0;
     fpu_reset(&cpu->fpu);
     /* Intel SDM Vol. 3, table 10-1: data-like R/W segments with 64 KiB limits; CS
      * based at FFFF0000 so that the first fetch is at FFFFFFF0. */
@@ -178,4 +179,14 @@ uint64_t cpu_retired(const struct cpu *cpu)
     if (cpu->cur_block)
         return cpu->icount + (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
     return cpu->icount;
+}
+
+uint64_t cpu_cycles(const struct cpu *cpu)
+{
+    return cpu_retired(cpu) + cpu->stall_cycles;
+}
+
+void cpu_stall(struct cpu *cpu, uint64_t cycles)
+{
+    cpu->stall_cycles += cycles;
 }

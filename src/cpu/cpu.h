@@ -142,6 +142,8 @@ struct block_cache;
 struct insn;
 struct decoder;
 
+#define MCA_BANKS 5
+
 struct cpu {
     /* --- hot: touched by every instruction --- */
     uint32_t reg[9]; /* enum gpr order; reg[REG_ZERO] is always 0 (absent base/index) */
@@ -177,7 +179,11 @@ struct cpu {
     int delivering_vector;     /* ... and which (double/triple fault detection) */
     enum cpu_exit exit_reason;
     uint64_t tsc_offset;
-    /* Model-specific registers (msr.c). */
+    /* Clock cycles that passed without retiring an instruction (HLT, I/O bus
+     * waits): cpu_cycles() = retired instructions + stall_cycles. */
+    uint64_t stall_cycles;
+    /* Model-specific registers (msr.c). MCA_BANKS: the P6 has five machine-check
+     * banks (Intel SDM Vol. 3, 15.3.2). */
     struct {
         uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
         uint64_t apic_base;
@@ -187,6 +193,7 @@ struct cpu {
         uint64_t mtrr_fixed[11];
         uint64_t mtrr_var[16]; /* PHYSBASE0, PHYSMASK0, ... */
         uint64_t perfctr[2], evntsel[2];
+        uint64_t mcg_status, mcg_ctl, mc_ctl[MCA_BANKS];
     } msr;
     /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
      * fault-time EIP for events raised while delivering a trap-like event. */
@@ -237,6 +244,13 @@ void cpu_set_intr(struct cpu *cpu, bool level);
 /* Retired instructions, exact also while a block runs (a device reading the clock
  * from inside an IN/OUT sees the count up to that instruction). */
 uint64_t cpu_retired(const struct cpu *cpu);
+
+/* Processor clock cycles since reset: one per retired instruction plus the stalls.
+ * The time-stamp counter and virtual time both run on it (DESIGN.md, Time). */
+uint64_t cpu_cycles(const struct cpu *cpu);
+/* Lets cycles pass without retiring instructions: the machine charges a halted
+ * CPU's idle time and the bus cycle of a port access here. */
+void cpu_stall(struct cpu *cpu, uint64_t cycles);
 
 /* EFLAGS with the lazy arithmetic flags materialised. */
 uint32_t cpu_get_eflags(struct cpu *cpu);

@@ -9,17 +9,20 @@
 #define FEAT_TSC   (1u << 4)
 #define FEAT_MSR   (1u << 5)
 #define FEAT_PAE   (1u << 6)
+#define FEAT_MCE   (1u << 7)
 #define FEAT_CX8   (1u << 8)
 #define FEAT_SEP   (1u << 11)
 #define FEAT_MTRR  (1u << 12)
 #define FEAT_PGE   (1u << 13)
+#define FEAT_MCA   (1u << 14)
 #define FEAT_CMOV  (1u << 15)
 #define FEAT_PAT   (1u << 16)
 #define FEAT_PSE36 (1u << 17)
 #define FEAT_FXSR  (1u << 24)
 #define FEATURES                                                                                   \
-    (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 |        \
-     FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_PSE36 | FEAT_FXSR)
+    (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_MCE |        \
+     FEAT_CX8 | FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_MCA | FEAT_CMOV | FEAT_PAT | FEAT_PSE36 |   \
+     FEAT_FXSR)
 
 #define SIGNATURE 0x00000619u /* family 6, model 1, stepping 9: Pentium Pro */
 

@@ -23,14 +23,70 @@ void msr_reset(struct cpu *cpu)
         cpu->msr.mtrr_fixed[k] = 0;
     for (int k = 0; k < 16; k++)
         cpu->msr.mtrr_var[k] = 0;
+    cpu->msr.mcg_status = cpu->msr.mcg_ctl = 0;
+    for (int k = 0; k < MCA_BANKS; k++)
+        cpu->msr.mc_ctl[k] = 0;
 }
 
+/* Machine-check architecture as on the P6 (Intel SDM Vol. 3, 15.3). bt86 has no
+ * hardware that fails, so no bank ever logs an error: STATUS and ADDR read 0 and
+ * #MC is never raised, but the registers a kernel programs are there.
+ * MCG_CAP: five banks (7:0), MCG_CTL present (bit 8). */
+#define MCG_CAP_VALUE    (0x100ull | MCA_BANKS)
+#define MCG_STATUS_VALID 0x7ull /* RIPV, EIPV, MCIP; 63:3 reserved */
+#define MSR_MCA_END      (MSR_MC0_CTL + 4 * MCA_BANKS)
+enum { MCA_CTL, MCA_STATUS, MCA_ADDR, MCA_MISC };
+
+static bool mca_read(struct cpu *cpu, uint32_t index, uint64_t *value)
+{
+    switch (index) {
+    case MSR_MCG_CAP: *value = MCG_CAP_VALUE; return true;
+    case MSR_MCG_STATUS: *value = cpu->msr.mcg_status; return true;
+    case MSR_MCG_CTL: *value = cpu->msr.mcg_ctl; return true;
+    default: break;
+    }
+    if (index < MSR_MC0_CTL || index >= MSR_MCA_END)
+        return false;
+    switch ((index - MSR_MC0_CTL) % 4) {
+    case MCA_CTL: *value = cpu->msr.mc_ctl[(index - MSR_MC0_CTL) / 4]; return true;
+    case MCA_STATUS:
+    case MCA_ADDR: *value = 0; return true;
+    default: return false; /* MCi_MISC: not implemented on the P6 */
+    }
+}
+
+static bool mca_write(struct cpu *cpu, uint32_t index, uint64_t value)
+{
+    switch (index) {
+    case MSR_MCG_CAP: return false; /* read-only */
+    case MSR_MCG_STATUS:
+        if (value & ~MCG_STATUS_VALID)
+            return false;
+        cpu->msr.mcg_status = value;
+        return true;
+    case MSR_MCG_CTL: cpu->msr.mcg_ctl = value; return true;
+    default: break;
+    }
+    if (index < MSR_MC0_CTL || index >= MSR_MCA_END)
+        return false;
+    switch ((index - MSR_MC0_CTL) % 4) {
+    case MCA_CTL:
+        /* 15.3.2.1: the P6 takes only all 1s or all 0s. */
+        if (value != 0 && value != ~0ull)
+            return false;
+        cpu->msr.mc_ctl[(index - MSR_MC0_CTL) / 4] = value;
+        return true;
+    case MCA_STATUS:
+    case MCA_ADDR: return value == 0; /* 15.3.2.2: writing 1s is a #GP */
+    default: return false;
+    }
+}
+
+/* Intel SDM Vol. 3, 17.17: on P6 the TSC counts every processor clock, and the
+ * clock keeps running through HLT and bus waits, so it counts the stalls too. */
 uint64_t cpu_tsc(const struct cpu *cpu)
 {
-    uint64_t done = 0;
-    if (cpu->cur_block && cpu->cur_insn)
-        done = (uint64_t)(cpu->cur_insn - cpu->cur_block->insns);
-    return cpu->icount + done + cpu->tsc_offset;
+    return cpu_cycles(cpu) + cpu->tsc_offset;
 }
 
 /* The fixed-range MTRRs: 250, 258, 259, 268..26F map to mtrr_fixed[0..10]. */
@@ -77,7 +133,7 @@ bool msr_read(struct cpu *cpu, uint32_t index, uint64_t *value)
     }
     uint64_t *p = plain_msr(cpu, index);
     if (!p)
-        return false;
+        return mca_read(cpu, index, value);
     *value = *p;
     return true;
 }
@@ -109,7 +165,7 @@ bool msr_write(struct cpu *cpu, uint32_t index, uint64_t value)
     }
     uint64_t *p = plain_msr(cpu, index);
     if (!p)
-        return false;
+        return mca_write(cpu, index, value);
     /* Variable ranges: bits above MAXPHYADDR (36) are reserved. */
     if (index >= MSR_MTRR_PHYSBASE0 && index < MSR_MTRR_PHYSBASE0 + 16 && (value >> 36))
         return false;

@@ -22,6 +22,10 @@
 #define MSR_PERFCTR0       0x0c1u /* P6 performance counters 0 and 1 */
 #define MSR_EVNTSEL0       0x186u /* P6 event selects 0 and 1 */
 #define MSR_MTRR_DEF_TYPE  0x2ffu
+#define MSR_MCG_CAP        0x179u
+#define MSR_MCG_STATUS     0x17au
+#define MSR_MCG_CTL        0x17bu
+#define MSR_MC0_CTL        0x400u /* bank i: CTL, STATUS, ADDR, MISC at 400H + 4i */
 
 /* The power-on values (Intel SDM Vol. 3, 10.1, table 10-1). */
 void msr_reset(struct cpu *cpu);

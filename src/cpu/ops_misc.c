@@ -3,6 +3,7 @@
 #include "cpu/block.h"
 #include "cpu/cpuid.h"
 #include "cpu/flags.h"
+#include "cpu/msr.h"
 #include "cpu/ops.h"
 #include "cpu/vme.h"
 
@@ -104,14 +105,12 @@ static void cpuid(struct cpu *cpu, const struct insn *i)
 
 #define CR4_TSD 0x4u
 
-/* The time-stamp counter is the retired-instruction count (DESIGN.md, Time), plus
- * the instructions of this block retired so far, so it is exact mid-block. */
+/* The time-stamp counter counts processor cycles (cpu_tsc), exact mid-block. */
 static void rdtsc(struct cpu *cpu, const struct insn *i)
 {
     if ((cpu->cr[4] & CR4_TSD) && cpu->cpl != 0 && (cpu->cr[0] & CR0_PE))
         cpu_raise(cpu, EXC_GP, 0);
-    uint64_t done = (uint64_t)(i - cpu->cur_block->insns);
-    uint64_t tsc = cpu->icount + done + cpu->tsc_offset;
+    uint64_t tsc = cpu_tsc(cpu);
     cpu->reg[REG_EAX] = (uint32_t)tsc;
     cpu->reg[REG_EDX] = (uint32_t)(tsc >> 32);
 }

@@ -6,10 +6,25 @@
 #include <string.h>
 #include <time.h>
 
+/* Virtual time runs on the CPU's clock cycles: retired instructions plus the
+ * cycles it stalled (halted, or waiting on the bus for a port access). */
 uint64_t board_now_ns(const struct machine *m)
 {
-    return cpu_retired(m->cpu) * m->clock.ns_per_insn + m->idle_ns;
+    return m->base_ns + cpu_cycles(m->cpu) * m->clock.ns_per_insn;
 }
+
+void board_stall_ns(struct machine *m, uint64_t ns)
+{
+    uint64_t q = m->clock.ns_per_insn;
+    cpu_stall(m->cpu, (ns + q - 1) / q);
+}
+
+/* A port access is an ISA bus cycle behind the PCI-to-ISA bridge: about a
+ * microsecond on a P6 PC (the 8-bit ISA I/O cycle is six 8.33 MHz BCLKs plus the
+ * bridge's latency). Software times against it: Linux's quick PIT calibration
+ * (arch/x86/kernel/tsc.c) relies on a 16-bit PIT read taking longer than one
+ * 1.19 MHz PIT clock, so that the count just written has been loaded. */
+#define PORT_ACCESS_NS 1000
 
 /* Brings device timers up to the current instruction before a device is touched,
  * so a port read inside a block sees exact virtual time. */
@@ -21,6 +36,7 @@ static void sync_clock(struct machine *m)
 static uint32_t cpu_io_read(void *opaque, uint16_t port, int size)
 {
     struct machine *m = opaque;
+    board_stall_ns(m, PORT_ACCESS_NS);
     sync_clock(m);
     return ioport_read(&m->io, port, size);
 }
@@ -28,6 +44,7 @@ static uint32_t cpu_io_read(void *opaque, uint16_t port, int size)
 static void cpu_io_write(void *opaque, uint16_t port, uint32_t value, int size)
 {
     struct machine *m = opaque;
+    board_stall_ns(m, PORT_ACCESS_NS);
     sync_clock(m);
     ioport_write(&m->io, port, value, size);
 }

@@ -23,6 +23,7 @@
 #define BP_ALT_MEM_K        0x1e0
 #define BP_E820_ENTRIES     0x1e8
 #define BP_SETUP_SECTS      0x1f1
+#define BP_SYSSIZE          0x1f4
 #define BP_BOOT_FLAG        0x1fe
 #define BP_JUMP             0x200
 #define BP_HEADER           0x202
@@ -163,6 +164,12 @@ bool linux_boot_load(struct machine *m)
         goto out;
     }
     size_t kernel_len = len - setup_len;
+    /* syssize (boot protocol 2.04+) is the protected-mode code's size in 16-byte
+     * paragraphs: a shorter file was cut off. */
+    if ((uint64_t)get32(k + BP_SYSSIZE) * 16 > kernel_len) {
+        fail(c->kernel, "truncated bzImage (shorter than its header says)");
+        goto out;
+    }
     uint32_t pref = get32(k + BP_PREF_ADDRESS), init_size = get32(k + BP_INIT_SIZE);
     uint64_t kernel_end = KERNEL_ADDR + kernel_len;
     if (pref + (uint64_t)init_size > kernel_end)

@@ -29,6 +29,8 @@ static double host_seconds(void)
 static bool power_on(struct machine *m)
 {
     memset(m->phys.ram, 0, m->phys.ram_size);
+    /* RESET zeroes the CPU's cycle count (and TSC); virtual time carries on. */
+    m->base_ns = board_now_ns(m);
     cpu_reset(m->cpu);
     board_reset(m);
     if (m->config.kernel)
@@ -145,7 +147,8 @@ struct machine_exit machine_run(struct machine *m)
             uint64_t deadline = vclock_next_deadline(&m->clock);
             uint64_t now = board_now_ns(m);
             if (deadline != VCLOCK_NEVER && deadline > now) {
-                m->idle_ns += deadline - now;
+                /* The CPU clock (and so the TSC) keeps running in HLT. */
+                board_stall_ns(m, deadline - now);
                 vclock_advance(&m->clock, board_now_ns(m));
             } else if (deadline == VCLOCK_NEVER) {
                 /* Nothing will ever fire: only host input can wake the guest. */

@@ -31,7 +31,7 @@ struct machine {
     struct cpu *cpu;
     struct ioport_bus io;
     struct vclock clock;
-    uint64_t idle_ns; /* virtual time skipped while halted */
+    uint64_t base_ns; /* virtual time at the last CPU reset (time never runs back) */
 
     struct pic pic;
     struct pit pit;
@@ -60,6 +60,8 @@ void board_reset(struct machine *m);
 void board_destroy(struct machine *m);
 /* Virtual time now, from the instruction count (exact inside an instruction). */
 uint64_t board_now_ns(const struct machine *m);
+/* Lets ns of virtual time pass on the CPU clock without retiring instructions. */
+void board_stall_ns(struct machine *m, uint64_t ns);
 
 /* firmware.c: maps a -bios image. False: message printed. */
 bool firmware_load(struct machine *m, const char *path);

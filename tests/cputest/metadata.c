@@ -4,6 +4,7 @@
  *   opcodes.<OP>.reg.<R>.status / .flags-mask  -> entry "<OP>.<R>"
  * Everything else is checked for well-formedness and skipped. */
 #include "metadata.h"
+#include "text_file.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -288,29 +289,10 @@ int metadata_parse(struct metadata *m, const char *text, size_t len, char *err, 
 int metadata_load(struct metadata *m, const char *path, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s", strerror(errno));
+    size_t n;
+    char *buf = text_file_read(path, &n, err, errlen);
+    if (!buf)
         return -1;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb)
-            free(buf);
-        buf = nb;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        snprintf(err, errlen, bad ? "read error" : "out of memory");
-        return -1;
-    }
     int rc = metadata_parse(m, buf, n, err, errlen);
     free(buf);
     return rc;

@@ -1,7 +1,7 @@
 #include "revoked.h"
+#include "text_file.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,29 +72,10 @@ int revoked_parse(struct revoked *r, const char *text, size_t len, char *err, si
 int revoked_load(struct revoked *r, const char *path, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s", strerror(errno));
+    size_t n;
+    char *buf = text_file_read(path, &n, err, errlen);
+    if (!buf)
         return -1;
-    }
-    size_t cap = 1 << 12, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb)
-            free(buf);
-        buf = nb;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        snprintf(err, errlen, bad ? "read error" : "out of memory");
-        return -1;
-    }
     int rc = revoked_parse(r, buf, n, err, errlen);
     free(buf);
     return rc;

@@ -20,6 +20,22 @@ static void mov_m32_r32(struct cpu *cpu, const struct insn *i)
     mem_write(cpu, i->seg, insn_ea(cpu, i), cpu->reg[i->reg], 4);
 }
 
+/* The same with a 32-bit address (no 64 KiB wrap to apply). */
+static uint32_t ea32(const struct cpu *cpu, const struct insn *i)
+{
+    return cpu->reg[i->base] + (cpu->reg[i->index] << i->scale) + i->disp;
+}
+
+static void mov_r32_m32_a32(struct cpu *cpu, const struct insn *i)
+{
+    cpu->reg[i->reg] = mem_read(cpu, i->seg, ea32(cpu, i), 4);
+}
+
+static void mov_m32_r32_a32(struct cpu *cpu, const struct insn *i)
+{
+    mem_write(cpu, i->seg, ea32(cpu, i), cpu->reg[i->reg], 4);
+}
+
 static void mov_r8_m8(struct cpu *cpu, const struct insn *i)
 {
     reg_write(cpu, i->reg, mem_read(cpu, i->seg, insn_ea(cpu, i), 1), 1);
@@ -103,7 +119,9 @@ static bool select_mov(struct insn *i, struct decoded *d)
             return false;
         i->reg = (uint8_t)r;
         if (i->osize == 4)
-            i->fn = (i->flags & INSN_MEM) ? mov_m32_r32 : mov_reg32_reg32;
+            i->fn = !(i->flags & INSN_MEM)     ? mov_reg32_reg32
+                    : (i->flags & INSN_ADDR32) ? mov_m32_r32_a32
+                                               : mov_m32_r32;
         else
             i->fn = i->osize == 1 && (i->flags & INSN_MEM) ? mov_m8_r8 : mov_rm_reg;
         return true;
@@ -113,7 +131,7 @@ static bool select_mov(struct insn *i, struct decoded *d)
         return false;
     i->reg = (uint8_t)r;
     i->fn = !(i->flags & INSN_MEM) ? mov_reg_rm
-            : i->osize == 4        ? mov_r32_m32
+            : i->osize == 4        ? ((i->flags & INSN_ADDR32) ? mov_r32_m32_a32 : mov_r32_m32)
             : i->osize == 1        ? mov_r8_m8
                                    : mov_reg_rm;
     return true;

@@ -302,16 +302,11 @@ static void aux_port_without_device(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(self_and_interface_tests),
-        cmocka_unit_test(command_byte_read_write),
-        cmocka_unit_test(keyboard_reset_and_identify),
-        cmocka_unit_test(keyboard_parameters),
-        cmocka_unit_test(scanning_enable_disable),
-        cmocka_unit_test(translation_set2_to_set1),
-        cmocka_unit_test(disable_keyboard_holds_bytes),
-        cmocka_unit_test(irq1_follows_command_byte),
-        cmocka_unit_test(output_port_a20_and_reset),
-        cmocka_unit_test(pulse_output_port),
+        cmocka_unit_test(self_and_interface_tests),     cmocka_unit_test(command_byte_read_write),
+        cmocka_unit_test(keyboard_reset_and_identify),  cmocka_unit_test(keyboard_parameters),
+        cmocka_unit_test(scanning_enable_disable),      cmocka_unit_test(translation_set2_to_set1),
+        cmocka_unit_test(disable_keyboard_holds_bytes), cmocka_unit_test(irq1_follows_command_byte),
+        cmocka_unit_test(output_port_a20_and_reset),    cmocka_unit_test(pulse_output_port),
         cmocka_unit_test(aux_port_without_device),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#define MS 1000000ull
-#define US 1000ull
+#define MS         1000000ull
+#define US         1000ull
 #define UPDATE_END (500 * MS + 1984 * US) /* first update cycle ends */
 
 /* 1999-12-31 23:59:59 UTC, a Friday. */
@@ -267,9 +267,9 @@ static void update_ended_interrupt(void **state)
 {
     struct fixture f;
     setup(&f, Y2K_EVE, 1 << 20);
-    set_reg(&f, RTC_REG_A, 0x20);          /* no periodic flag */
+    set_reg(&f, RTC_REG_A, 0x20);         /* no periodic flag */
     set_reg(&f, RTC_SECONDS_ALARM, 0x30); /* no alarm match at 00:00:00 */
-    set_reg(&f, RTC_REG_B, 0x12);          /* UIE */
+    set_reg(&f, RTC_REG_B, 0x12);         /* UIE */
     at(&f, UPDATE_END - 1);
     assert_int_equal(f.irq.rises, 0);
     at(&f, UPDATE_END);
@@ -289,7 +289,7 @@ static void alarm_interrupt(void **state)
     set_reg(&f, RTC_MINUTES_ALARM, 0x00);
     set_reg(&f, RTC_HOURS_ALARM, 0x00);
     set_reg(&f, RTC_REG_B, 0x22); /* AIE */
-    at(&f, UPDATE_END); /* 00:00:00: no match */
+    at(&f, UPDATE_END);           /* 00:00:00: no match */
     assert_int_equal(f.irq.rises, 0);
     at(&f, UPDATE_END + 1000 * MS); /* 00:00:01 */
     assert_int_equal(f.irq.rises, 1);

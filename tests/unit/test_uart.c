@@ -160,14 +160,16 @@ static void fifo_trigger_levels(void **state)
     out(&f, MCR, 0x08);
     assert_int_equal(in(&f, IIR), 0xc1); /* FIFOs enabled bits */
     uint8_t data[20];
-    for (int i = 0; i < 20; i++) data[i] = (uint8_t)('A' + i);
+    for (int i = 0; i < 20; i++)
+        data[i] = (uint8_t)('A' + i);
     assert_int_equal(uart_receive(&f.uart, data, 13), 13);
     assert_int_equal(in(&f, IIR), 0xc1);
     assert_int_equal(f.irq_level, 0);
     assert_int_equal(uart_receive(&f.uart, data + 13, 7), 3); /* 16 bytes fit */
     assert_int_equal(in(&f, IIR), 0xc4);
     assert_int_equal(f.irq_level, 1);
-    for (int i = 0; i < 3; i++) assert_int_equal(in(&f, RBR), 'A' + i);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(in(&f, RBR), 'A' + i);
     assert_int_equal(in(&f, IIR), 0xc1); /* 13 left: below 14 */
     /* Trigger level 4. */
     out(&f, FCR, 0x41);

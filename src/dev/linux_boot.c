@@ -7,9 +7,9 @@
  *   0x20000  the command line
  *   0x100000 the protected-mode kernel (it decompresses itself to pref_address)
  *   top      the initrd, below initrd_addr_max and the end of RAM */
+#include "dev/file_load.h"
 #include "dev/machine_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +17,7 @@
 #define BOOT_PARAMS_ADDR 0x10000u
 #define CMDLINE_ADDR     0x20000u
 #define KERNEL_ADDR      0x100000u
+#define MAX_IMAGE        (1u << 30) /* no kernel or initrd fits in guest RAM beyond this */
 
 /* Offsets in boot_params / the setup header (boot.rst, "THE REAL-MODE KERNEL HEADER"). */
 #define BP_EXT_MEM_K        0x002
@@ -63,43 +64,6 @@ static void put64(uint8_t *p, uint64_t v)
     memcpy(p, &v, 8);
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bt86: cannot open '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 20;
-            uint8_t *grown = cap > (1u << 30) ? NULL : realloc(buf, cap);
-            if (!grown) {
-                fprintf(stderr, "bt86: '%s' is too large\n", path);
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = grown;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        fprintf(stderr, "bt86: cannot read '%s'\n", path);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 static void add_e820(uint8_t *bp, uint64_t addr, uint64_t size, uint32_t type)
 {
     uint8_t n = bp[BP_E820_ENTRIES];
@@ -136,7 +100,7 @@ bool linux_boot_load(struct machine *m)
 {
     const struct machine_config *c = &m->config;
     size_t len;
-    uint8_t *k = slurp(c->kernel, &len);
+    uint8_t *k = file_load(c->kernel, MAX_IMAGE, &len);
     if (!k)
         return false;
     bool ok = false;
@@ -202,7 +166,7 @@ bool linux_boot_load(struct machine *m)
 
     if (c->initrd) {
         size_t initrd_len;
-        initrd = slurp(c->initrd, &initrd_len);
+        initrd = file_load(c->initrd, MAX_IMAGE, &initrd_len);
         if (!initrd)
             goto out;
         uint64_t top = m->phys.ram_size;

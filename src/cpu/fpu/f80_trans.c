@@ -164,6 +164,24 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
 
 /* ---- FPATAN ----------------------------------------------------------------- */
 
+/* Screening shared by the two-operand instructions (FPATAN, FYL2X, FYL2XP1; y =
+ * ST(1), x = ST(0)): C1 cleared, an unsupported operand is invalid, NaNs
+ * propagate (SDM Vol. 1, Table 4-7). Returns true when *out is the result. */
+static bool binary_special(struct f80_env *env, struct f80 y, enum f80_class cy, struct f80 x,
+                           enum f80_class cx, struct f80 *out)
+{
+    env->flags &= ~F80_C1;
+    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED) {
+        *out = f80_invalid(env);
+        return true;
+    }
+    if (f80_is_nan_class(cy) || f80_is_nan_class(cx)) {
+        *out = f80_propagate_nan(env, x, y);
+        return true;
+    }
+    return false;
+}
+
 /* pi * num / den, rounded. */
 static struct f80 pi_fraction(struct f80_env *env, bool neg, uint32_t num, uint32_t den)
 {
@@ -175,11 +193,9 @@ static struct f80 pi_fraction(struct f80_env *env, bool neg, uint32_t num, uint3
 struct f80 f80_patan(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
-    env->flags &= ~F80_C1;
-    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED)
-        return f80_invalid(env);
-    if (f80_is_nan_class(cy) || f80_is_nan_class(cx))
-        return f80_propagate_nan(env, x, y);
+    struct f80 r;
+    if (binary_special(env, y, cy, x, cx, &r))
+        return r;
     if (cy == F80_CLASS_DENORMAL || cx == F80_CLASS_DENORMAL)
         env->flags |= F80_DE;
     bool sy = f80_sign(y), sx = f80_sign(x);
@@ -252,11 +268,9 @@ static struct f80 times_log(struct f80_env *env, struct f80 y, struct f80_wide l
 struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
-    env->flags &= ~F80_C1;
-    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED)
-        return f80_invalid(env);
-    if (f80_is_nan_class(cy) || f80_is_nan_class(cx))
-        return f80_propagate_nan(env, x, y);
+    struct f80 r;
+    if (binary_special(env, y, cy, x, cx, &r))
+        return r;
     bool sy = f80_sign(y), sx = f80_sign(x);
     /* SDM Vol. 2, FYL2X, Table 3-48. */
     if (sx && cx != F80_CLASS_ZERO)
@@ -291,11 +305,9 @@ struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
 struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
-    env->flags &= ~F80_C1;
-    if (cy == F80_CLASS_UNSUPPORTED || cx == F80_CLASS_UNSUPPORTED)
-        return f80_invalid(env);
-    if (f80_is_nan_class(cy) || f80_is_nan_class(cx))
-        return f80_propagate_nan(env, x, y);
+    struct f80 r;
+    if (binary_special(env, y, cy, x, cx, &r))
+        return r;
     bool sy = f80_sign(y), sx = f80_sign(x);
     /* Outside the SDM's domain (host x87): x = -inf is invalid before any DE,
      * log2(+inf) = +inf. */

@@ -11,21 +11,7 @@
 
 #include <cmocka.h>
 
-struct irq_probe {
-    int level, rises;
-    uint64_t last_rise_ns;
-    struct vclock *clock;
-};
-
-static void probe_set(void *opaque, int n, int level)
-{
-    struct irq_probe *p = opaque;
-    if (level && !p->level) {
-        p->rises++;
-        p->last_rise_ns = vclock_now(p->clock);
-    }
-    p->level = level;
-}
+#include "irq_probe.h"
 
 struct fixture {
     struct vclock clock;
@@ -36,8 +22,7 @@ struct fixture {
 static void setup(struct fixture *f)
 {
     vclock_init(&f->clock, 1);
-    f->irq = (struct irq_probe){0, 0, 0, &f->clock};
-    struct irq_line line = {probe_set, &f->irq, 0};
+    struct irq_line line = irq_probe_line(&f->irq, &f->clock, 0);
     pit_init(&f->pit, &f->clock, &line);
 }
 

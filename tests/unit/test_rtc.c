@@ -11,28 +11,14 @@
 
 #include <cmocka.h>
 
+#include "irq_probe.h"
+
 #define MS         1000000ull
 #define US         1000ull
 #define UPDATE_END (500 * MS + 1984 * US) /* first update cycle ends */
 
 /* 1999-12-31 23:59:59 UTC, a Friday. */
 #define Y2K_EVE 946684799
-
-struct irq_probe {
-    int level, rises;
-    uint64_t last_rise_ns;
-    struct vclock *clock;
-};
-
-static void probe_set(void *opaque, int n, int level)
-{
-    struct irq_probe *p = opaque;
-    if (level && !p->level) {
-        p->rises++;
-        p->last_rise_ns = vclock_now(p->clock);
-    }
-    p->level = level;
-}
 
 struct fixture {
     struct vclock clock;
@@ -43,8 +29,7 @@ struct fixture {
 static void setup(struct fixture *f, int64_t unix_time, uint64_t ram)
 {
     vclock_init(&f->clock, 1);
-    f->irq = (struct irq_probe){0, 0, 0, &f->clock};
-    struct irq_line line = {probe_set, &f->irq, 8};
+    struct irq_line line = irq_probe_line(&f->irq, &f->clock, 8);
     rtc_init(&f->rtc, &f->clock, &line, unix_time, ram);
 }
 

@@ -160,6 +160,22 @@ static int record(struct scanner *s, const char *str, const double *num)
 
 static int scan_value(struct scanner *s);
 
+/* After a member or element: 1 when a ',' says another follows, 0 at the closing
+ * bracket (consumed), -1 (reported) otherwise. */
+static int element_end(struct scanner *s, char close)
+{
+    skip_ws(s);
+    if (s->p < s->end && *s->p == ',') {
+        s->p++;
+        return 1;
+    }
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        return 0;
+    }
+    return fail(s, "expected ',' or '%c'", close);
+}
+
 static int scan_object(struct scanner *s)
 {
     s->p++; /* '{' */
@@ -190,16 +206,9 @@ static int scan_object(struct scanner *s)
         s->depth--;
         if (rc)
             return -1;
-        skip_ws(s);
-        if (s->p < s->end && *s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (s->p < s->end && *s->p == '}') {
-            s->p++;
-            return 0;
-        }
-        return fail(s, "expected ',' or '}'");
+        int next = element_end(s, '}');
+        if (next <= 0)
+            return next;
     }
 }
 
@@ -221,16 +230,9 @@ static int scan_array(struct scanner *s)
         s->depth--;
         if (rc)
             return -1;
-        skip_ws(s);
-        if (s->p < s->end && *s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (s->p < s->end && *s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        return fail(s, "expected ',' or ']'");
+        int next = element_end(s, ']');
+        if (next <= 0)
+            return next;
     }
 }
 

@@ -7,23 +7,15 @@
  *   test_f80_host [--cases N-per-op] [--seed S] [--op NAME] [--verbose]
  * The environment variable BT86_F80_CASES sets the default case count. */
 #include "cpu/fpu/f80.h"
+#include "x87_host_rig.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
-
-#define SW_EXC  0x003Fu
-#define SW_C0   0x0100u
-#define SW_C1   0x0200u
-#define SW_C2   0x0400u
-#define SW_C3   0x4000u
-#define SW_CC   (SW_C0 | SW_C1 | SW_C2 | SW_C3)
-#define INT_BIT 0x8000000000000000u
 
 enum op {
     OP_ADD,
@@ -90,19 +82,12 @@ static uint16_t op_sw_mask(enum op op)
     case OP_FCOM:
     case OP_FUCOM:
     case OP_FPREM:
-    case OP_FPREM1: return SW_EXC | SW_CC;
-    case OP_FXAM: return SW_CC;
-    case OP_FILD: return SW_EXC;
-    default: return SW_EXC | SW_C1;
+    case OP_FPREM1: return X87_SW_EXC | X87_SW_CC;
+    case OP_FXAM: return X87_SW_CC;
+    case OP_FILD: return X87_SW_EXC;
+    default: return X87_SW_EXC | F80_C1;
     }
 }
-
-/* What one case produced: up to two 80-bit results (or integer / float / BCD bits
- * in r1.mant, r1.se) and the status word. */
-struct outcome {
-    struct f80 r1, r2;
-    uint16_t sw;
-};
 
 struct operands {
     struct f80 a, b;
@@ -113,66 +98,47 @@ struct operands {
 
 /* ---- the host x87 -------------------------------------------------------- */
 
-#define X87_BINARY(insn)                                                                           \
-    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t" insn "\n\t"             \
-                     "fnstsw %[sw]\n\tfstpt %[r]\n\tfstp %%st(0)\n\tfldcw %[cw0]"                  \
-                     : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                             \
-                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cw), [cw0] "m"(cw0)                \
-                     : "st", "st(1)", "memory")
+/* The shapes of x87_host_rig.h on this file's operands and outcome. */
+#define X87_BINARY(insn) X87_HOST_TO_ST0(X87_LOAD_B_A, insn, cw, in->a, in->b, o.r1, o.sw)
+#define X87_UNARY(insn)  X87_HOST_TO_ST0(X87_LOAD_A, insn, cw, in->a, in->b, o.r1, o.sw)
+/* OE and UE unmasked: the wrapped result is read out of the FNSAVE image. */
+#define X87_UNMASKED(insn) X87_HOST_TO_SAVE(X87_LOAD_B_A, insn, cwu, in->a, in->b, save, o.sw)
 
+/* FXAM of in->pre first: FPREM keeps C0 and C3 when it does not set them. */
+#define X87_LOAD_PRE_FXAM "fldt %[p]\n\tfxam\n\tfstp %%st(0)\n\t"
 #define X87_PREM(insn)                                                                             \
-    __asm__ volatile(                                                                              \
-        "fnclex\n\tfldcw %[cw]\n\tfldt %[p]\n\tfxam\n\tfstp %%st(0)\n\t"                           \
-        "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\t"                                                   \
-        "fnstsw %[sw]\n\tfstpt %[r]\n\tfstp %%st(0)\n\tfldcw %[cw0]"                               \
-        : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                                          \
-        : [a] "m"(in->a), [b] "m"(in->b), [p] "m"(in->pre), [cw] "m"(cw), [cw0] "m"(cw0)           \
-        : "st", "st(1)", "memory")
-
-/* OE and UE unmasked: the op leaves its wrapped result in ST0 with the exception
- * pending; FNSAVE (a no-wait instruction) reads the register file out and
- * reinitializes the FPU, so the pending exception never traps. */
-#define X87_UNMASKED(insn)                                                                         \
-    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t" insn "\n\t"             \
-                     "fnstsw %[sw]\n\tfnsave %[save]\n\tfldcw %[cw0]"                              \
-                     : [save] "=m"(save), [sw] "=m"(o.sw)                                          \
-                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cwu), [cw0] "m"(cw0)               \
+    __asm__ volatile(X87_HOST_ENTER X87_LOAD_PRE_FXAM X87_LOAD_B_A insn X87_HOST_STATUS            \
+                     "fstpt %[r]\n\t" X87_HOST_LEAVE                                               \
+                     : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                             \
+                     : [a] "m"(in->a), [b] "m"(in->b), [p] "m"(in->pre), [cw] "m"(cw)              \
                      : "st", "st(1)", "memory")
 
-#define X87_UNARY(insn)                                                                            \
-    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn "\n\t"                          \
-                     "fnstsw %[sw]\n\tfstpt %[r]\n\tfldcw %[cw0]"                                  \
-                     : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                             \
-                     : [a] "m"(in->a), [cw] "m"(cw), [cw0] "m"(cw0)                                \
-                     : "st", "memory")
-
-#define X87_COMPARE(insn)                                                                          \
-    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t" insn "\n\t"             \
-                     "fnstsw %[sw]\n\tfstp %%st(0)\n\tfstp %%st(0)\n\tfldcw %[cw0]"                \
+/* Only the status word is kept (compares, FXAM). */
+#define X87_STATUS(loads, insn)                                                                    \
+    __asm__ volatile(X87_HOST_ENTER loads insn X87_HOST_STATUS X87_HOST_LEAVE                      \
                      : [sw] "=m"(o.sw)                                                             \
-                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cw), [cw0] "m"(cw0)                \
+                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cw)                                \
                      : "st", "st(1)", "memory")
 
+/* A store that pops: insn writes ST(0) to dst. */
 #define X87_STORE(insn, dst)                                                                       \
-    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[d]\n\t"                     \
-                     "fnstsw %[sw]\n\tfldcw %[cw0]"                                                \
+    __asm__ volatile(X87_HOST_ENTER X87_LOAD_A insn " %[d]" X87_HOST_STATUS X87_HOST_LEAVE         \
                      : [d] "=m"(dst), [sw] "=m"(o.sw)                                              \
-                     : [a] "m"(in->a), [cw] "m"(cw), [cw0] "m"(cw0)                                \
+                     : [a] "m"(in->a), [cw] "m"(cw)                                                \
                      : "st", "memory")
 
+/* A load: insn pushes src, which is stored back as an f80. */
 #define X87_LOAD(insn, src)                                                                        \
-    __asm__ volatile("fnclex\n\tfldcw %[cw]\n\t" insn " %[s]\n\t"                                  \
-                     "fnstsw %[sw]\n\tfstpt %[r]\n\tfldcw %[cw0]"                                  \
+    __asm__ volatile(X87_HOST_ENTER insn " %[s]" X87_HOST_STATUS "fstpt %[r]\n\t" X87_HOST_LEAVE   \
                      : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                             \
-                     : [s] "m"(src), [cw] "m"(cw), [cw0] "m"(cw0)                                  \
+                     : [s] "m"(src), [cw] "m"(cw)                                                  \
                      : "st", "memory")
 
-static struct outcome host_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
+static struct x87_outcome host_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
 {
-    struct outcome o;
+    struct x87_outcome o;
     memset(&o, 0, sizeof o);
-    uint16_t cw = (uint16_t)(0x007F | (pc << 8) | (rc << 10)), cw0 = 0x037F;
-    uint16_t cwu = (uint16_t)(cw & ~0x0018);
+    uint16_t cw = x87_host_cw(rc, pc), cwu = (uint16_t)(cw & ~X87_CW_OE_UE);
     uint8_t save[108];
     switch (op) {
     case OP_ADD_U: X87_UNMASKED("fadd %%st(1), %%st"); break;
@@ -188,20 +154,14 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
     case OP_FSCALE: X87_BINARY("fscale"); break;
     case OP_SQRT: X87_UNARY("fsqrt"); break;
     case OP_FRNDINT: X87_UNARY("frndint"); break;
-    case OP_FCOM: X87_COMPARE("fcom %%st(1)"); break;
-    case OP_FUCOM: X87_COMPARE("fucom %%st(1)"); break;
-    case OP_FXAM:
-        __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[a]\n\tfxam\n\t"
-                         "fnstsw %[sw]\n\tfstp %%st(0)\n\tfldcw %[cw0]"
-                         : [sw] "=m"(o.sw)
-                         : [a] "m"(in->a), [cw] "m"(cw), [cw0] "m"(cw0)
-                         : "st", "memory");
-        break;
+    case OP_FCOM: X87_STATUS(X87_LOAD_B_A, "fcom %%st(1)"); break;
+    case OP_FUCOM: X87_STATUS(X87_LOAD_B_A, "fucom %%st(1)"); break;
+    case OP_FXAM: X87_STATUS(X87_LOAD_A, "fxam"); break;
     case OP_FXTRACT:
-        __asm__ volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[a]\n\tfxtract\n\t"
-                         "fnstsw %[sw]\n\tfstpt %[r1]\n\tfstpt %[r2]\n\tfldcw %[cw0]"
+        __asm__ volatile(X87_HOST_ENTER X87_LOAD_A "fxtract" X87_HOST_STATUS
+                                                   "fstpt %[r1]\n\tfstpt %[r2]\n\t" X87_HOST_LEAVE
                          : [r1] "=m"(o.r1), [r2] "=m"(o.r2), [sw] "=m"(o.sw)
-                         : [a] "m"(in->a), [cw] "m"(cw), [cw0] "m"(cw0)
+                         : [a] "m"(in->a), [cw] "m"(cw)
                          : "st", "st(1)", "memory");
         break;
     case OP_FIST16: {
@@ -253,8 +213,7 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
     default: break;
     }
     if (op == OP_ADD_U || op == OP_MUL_U || op == OP_DIV_U || op == OP_FSCALE_U) {
-        memcpy(&o.r1.mant, save + 28, 8); /* ST0 of the FNSAVE image */
-        memcpy(&o.r1.se, save + 36, 2);
+        o.r1 = x87_fnsave_st(save, 0);
         o.sw &= (uint16_t)~0x0080; /* ES: the exception is pending */
     }
     return o;
@@ -262,9 +221,9 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
 
 /* ---- the implementation under test ---------------------------------------- */
 
-static struct outcome soft_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
+static struct x87_outcome soft_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
 {
-    struct outcome o;
+    struct x87_outcome o;
     struct f80_env env = {.rc = (uint8_t)rc, .pc = (uint8_t)pc};
     uint16_t cc = 0;
     memset(&o, 0, sizeof o);
@@ -338,118 +297,97 @@ static struct outcome soft_run(enum op op, const struct operands *in, unsigned r
 
 /* ---- operand generation --------------------------------------------------- */
 
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t next(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t below(struct rng *r, uint64_t n)
-{
-    return next(r) % n;
-}
-
 /* Random significand bits with long runs of ones and zeros now and then, which is
  * where rounding and carries go wrong. */
 static uint64_t random_bits(struct rng *r)
 {
-    uint64_t v = next(r);
-    switch (below(r, 6)) {
-    case 0: return v | (~UINT64_C(0) >> below(r, 64));
-    case 1: return v & ~(~UINT64_C(0) >> below(r, 64));
-    case 2: return v & (~UINT64_C(0) << below(r, 64));
-    case 3: return v | (~UINT64_C(0) << below(r, 64));
+    uint64_t v = rng_next(r);
+    switch (rng_below(r, 6)) {
+    case 0: return v | (~UINT64_C(0) >> rng_below(r, 64));
+    case 1: return v & ~(~UINT64_C(0) >> rng_below(r, 64));
+    case 2: return v & (~UINT64_C(0) << rng_below(r, 64));
+    case 3: return v | (~UINT64_C(0) << rng_below(r, 64));
     default: return v;
     }
-}
-
-static struct f80 make(bool sign, uint32_t exp, uint64_t mant)
-{
-    return (struct f80){mant, (uint16_t)((sign ? 0x8000 : 0) | (exp & 0x7FFF))};
 }
 
 /* A significand one ulp around a rounding boundary of a p-bit precision. */
 static uint64_t boundary_mant(struct rng *r)
 {
     static const int widths[] = {24, 53, 64, 24, 53};
-    int p = widths[below(r, 5)];
-    uint64_t m = next(r) | INT_BIT;
+    int p = widths[rng_below(r, 5)];
+    uint64_t m = rng_next(r) | X87_INT_BIT;
     if (p < 64) {
         int s = 64 - p;
         m &= ~((UINT64_C(1) << s) - 1);
         m |= UINT64_C(1) << (s - 1); /* exactly half */
-        switch (below(r, 4)) {
+        switch (rng_below(r, 4)) {
         case 0: m += 1; break;
         case 1: m -= 1; break;
         case 2: break;
         default: m |= (UINT64_C(1) << (s - 1)) - 1; break;
         }
     } else {
-        m = below(r, 2) ? ~UINT64_C(0) : INT_BIT | below(r, 4);
+        m = rng_below(r, 2) ? ~UINT64_C(0) : X87_INT_BIT | rng_below(r, 4);
     }
-    return m | INT_BIT;
+    return m | X87_INT_BIT;
 }
 
 static struct f80 gen_f80(struct rng *r)
 {
-    bool sign = below(r, 2);
-    uint64_t k = below(r, 100);
-    uint64_t m = random_bits(r) | INT_BIT;
+    bool sign = rng_below(r, 2);
+    uint64_t k = rng_below(r, 100);
+    uint64_t m = random_bits(r) | X87_INT_BIT;
     if (k < 30)
-        return make(sign, 0x3FFF - 70 + (uint32_t)below(r, 140), m);
+        return make_f80(sign, 0x3FFF - 70 + (uint32_t)rng_below(r, 140), m);
     if (k < 40)
-        return make(sign, 1 + (uint32_t)below(r, 0x7FFE), m);
+        return make_f80(sign, 1 + (uint32_t)rng_below(r, 0x7FFE), m);
     if (k < 46)
-        return make(sign, 0x7FFE - (uint32_t)below(r, 80), m);
+        return make_f80(sign, 0x7FFE - (uint32_t)rng_below(r, 80), m);
     if (k < 52)
-        return make(sign, 1 + (uint32_t)below(r, 80), m);
+        return make_f80(sign, 1 + (uint32_t)rng_below(r, 80), m);
     if (k < 58) {
-        uint64_t d = (random_bits(r) >> below(r, 64)) & ~INT_BIT;
-        return make(sign, 0, d ? d : 1);
+        uint64_t d = (random_bits(r) >> rng_below(r, 64)) & ~X87_INT_BIT;
+        return make_f80(sign, 0, d ? d : 1);
     }
     if (k < 61)
-        return make(sign, 0, random_bits(r) | INT_BIT);
+        return make_f80(sign, 0, random_bits(r) | X87_INT_BIT);
     if (k < 64)
-        return make(sign, 0, 0);
+        return make_f80(sign, 0, 0);
     if (k < 67)
-        return make(sign, 0x7FFF, INT_BIT);
+        return make_f80(sign, 0x7FFF, X87_INT_BIT);
     if (k < 71)
-        return make(sign, 0x7FFF, INT_BIT | 0x4000000000000000u | (next(r) >> below(r, 64)));
+        return make_f80(sign, 0x7FFF,
+                        X87_INT_BIT | 0x4000000000000000u | (rng_next(r) >> rng_below(r, 64)));
     if (k < 75) {
-        uint64_t p = (next(r) >> (2 + below(r, 62))) & 0x3FFFFFFFFFFFFFFFu;
-        return make(sign, 0x7FFF, INT_BIT | (p ? p : 1));
+        uint64_t p = (rng_next(r) >> (2 + rng_below(r, 62))) & 0x3FFFFFFFFFFFFFFFu;
+        return make_f80(sign, 0x7FFF, X87_INT_BIT | (p ? p : 1));
     }
     if (k < 77) {
         /* unnormal, pseudo-infinity, pseudo-NaN */
-        uint32_t e = below(r, 2) ? 0x7FFF : 1 + (uint32_t)below(r, 0x7FFE);
-        return make(sign, e, random_bits(r) & ~INT_BIT);
+        uint32_t e = rng_below(r, 2) ? 0x7FFF : 1 + (uint32_t)rng_below(r, 0x7FFE);
+        return make_f80(sign, e, random_bits(r) & ~X87_INT_BIT);
     }
     if (k < 87)
-        return make(sign, 0x3FFF - 10 + (uint32_t)below(r, 20), boundary_mant(r));
+        return make_f80(sign, 0x3FFF - 10 + (uint32_t)rng_below(r, 20), boundary_mant(r));
     if (k < 95) {
         /* small integers and halves */
-        int e = (int)below(r, 66) - 2;
+        int e = (int)rng_below(r, 66) - 2;
         uint64_t mm = m;
-        if (below(r, 2) && e > 0 && e < 63) {
+        if (rng_below(r, 2) && e > 0 && e < 63) {
             mm &= ~(~UINT64_C(0) >> (e + 1)); /* integral */
-            if (below(r, 2))
+            if (rng_below(r, 2))
                 mm |= UINT64_C(1) << (62 - e); /* + 0.5 */
         }
-        return make(sign, 0x3FFF + (uint32_t)e, mm);
+        return make_f80(sign, 0x3FFF + (uint32_t)e, mm);
     }
-    return make(below(r, 2), (uint32_t)next(r), next(r));
+    return make_f80(rng_below(r, 2), (uint32_t)rng_next(r), rng_next(r));
 }
 
 static bool is_finite_normal(struct f80 a)
 {
     uint32_t e = a.se & 0x7FFF;
-    return e != 0 && e != 0x7FFF && (a.mant & INT_BIT);
+    return e != 0 && e != 0x7FFF && (a.mant & X87_INT_BIT);
 }
 
 static struct f80 with_exp(struct f80 a, int64_t e)
@@ -458,28 +396,28 @@ static struct f80 with_exp(struct f80 a, int64_t e)
         e = 1;
     if (e > 0x7FFE)
         e = 0x7FFE;
-    return make(a.se >> 15, (uint32_t)e, a.mant | INT_BIT);
+    return make_f80(a.se >> 15, (uint32_t)e, a.mant | X87_INT_BIT);
 }
 
 static struct f80 int_value(struct rng *r)
 {
     /* values around the integer ranges: 2^15, 2^31, 2^63, 10^18 */
     static const int pows[] = {14, 15, 16, 30, 31, 32, 62, 63, 64, 59, 60};
-    int e = pows[below(r, 11)];
-    uint64_t m = INT_BIT;
-    switch (below(r, 5)) {
+    int e = pows[rng_below(r, 11)];
+    uint64_t m = X87_INT_BIT;
+    switch (rng_below(r, 5)) {
     case 0: m = ~UINT64_C(0); break;
-    case 1: m = INT_BIT | (next(r) >> (1 + below(r, 63))); break;
-    case 2: m = ~UINT64_C(0) << below(r, 64); break;
+    case 1: m = X87_INT_BIT | (rng_next(r) >> (1 + rng_below(r, 63))); break;
+    case 2: m = ~UINT64_C(0) << rng_below(r, 64); break;
     case 3:
         m = 999999999999999999u << 4;
         e = 59;
         break; /* 10^18 - 1 */
-    default: m = INT_BIT | below(r, 8); break;
+    default: m = X87_INT_BIT | rng_below(r, 8); break;
     }
-    if (below(r, 3) == 0)
-        m ^= UINT64_C(1) << below(r, 63);
-    return make(below(r, 2), 0x3FFF + (uint32_t)e, m | INT_BIT);
+    if (rng_below(r, 3) == 0)
+        m ^= UINT64_C(1) << rng_below(r, 63);
+    return make_f80(rng_below(r, 2), 0x3FFF + (uint32_t)e, m | X87_INT_BIT);
 }
 
 static void gen_case(enum op op, struct rng *r, struct operands *in)
@@ -488,12 +426,12 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     op = base_op(op);
     in->a = gen_f80(r);
     in->b = gen_f80(r);
-    if (below(r, 16) == 0) {
+    if (rng_below(r, 16) == 0) {
         /* b shares a's significand: equal NaN payloads, x op -x, SNaN vs QNaN */
         in->b = in->a;
-        if (below(r, 2))
+        if (rng_below(r, 2))
             in->b.se ^= 0x8000;
-        if (below(r, 3) == 0)
+        if (rng_below(r, 3) == 0)
             in->b.mant ^= 0x4000000000000000u;
     }
     bool a_ok = is_finite_normal(in->a);
@@ -503,33 +441,33 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     case OP_SUB:
     case OP_FCOM:
     case OP_FUCOM:
-        if (a_ok && below(r, 2)) {
-            int64_t d = (int64_t)below(r, 140) - 70;
-            if (below(r, 3) == 0)
-                d = (int64_t)below(r, 3) - 1;
+        if (a_ok && rng_below(r, 2)) {
+            int64_t d = (int64_t)rng_below(r, 140) - 70;
+            if (rng_below(r, 3) == 0)
+                d = (int64_t)rng_below(r, 3) - 1;
             in->b = with_exp(in->b, ea + d);
-            if (below(r, 3) == 0)
-                in->b.mant = in->a.mant + below(r, 8) - 4;
-            if (below(r, 4) == 0)
+            if (rng_below(r, 3) == 0)
+                in->b.mant = in->a.mant + rng_below(r, 8) - 4;
+            if (rng_below(r, 4) == 0)
                 in->b = in->a;
-            if (below(r, 2))
+            if (rng_below(r, 2))
                 in->b.se ^= 0x8000;
         }
         break;
     case OP_MUL:
     case OP_DIV:
-        if (a_ok && below(r, 3) == 0) {
-            int64_t target = below(r, 2) ? 0x7FFE : 1;
-            int64_t d = (int64_t)below(r, 80) - 70;
+        if (a_ok && rng_below(r, 3) == 0) {
+            int64_t target = rng_below(r, 2) ? 0x7FFE : 1;
+            int64_t d = (int64_t)rng_below(r, 80) - 70;
             int64_t eb = op == OP_MUL ? target - ea + 0x3FFF + d : ea - target + 0x3FFF - d;
             in->b = with_exp(in->b, eb);
-            if (below(r, 3) == 0) {
+            if (rng_below(r, 3) == 0) {
                 /* exactly at the underflow / overflow boundary: a power of two
                  * times a significand one ulp from a rounding boundary */
                 in->a.mant = boundary_mant(r);
-                in->b.mant = INT_BIT;
-                int64_t e = below(r, 2) ? 0 : 0x7FFE;
-                e += (int64_t)below(r, 3) - 1;
+                in->b.mant = X87_INT_BIT;
+                int64_t e = rng_below(r, 2) ? 0 : 0x7FFE;
+                e += (int64_t)rng_below(r, 3) - 1;
                 eb = op == OP_MUL ? e - ea + 0x3FFF : ea - e + 0x3FFF;
                 in->b = with_exp(in->b, eb);
             }
@@ -538,27 +476,28 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     case OP_FPREM:
     case OP_FPREM1:
         in->pre = gen_f80(r);
-        if (a_ok && below(r, 4) != 0) {
-            int64_t d = below(r, 4) == 0 ? (int64_t)below(r, 3000) : (int64_t)below(r, 70) - 3;
-            if (below(r, 4) == 0)
-                d = 62 + (int64_t)below(r, 6);
+        if (a_ok && rng_below(r, 4) != 0) {
+            int64_t d =
+                rng_below(r, 4) == 0 ? (int64_t)rng_below(r, 3000) : (int64_t)rng_below(r, 70) - 3;
+            if (rng_below(r, 4) == 0)
+                d = 62 + (int64_t)rng_below(r, 6);
             in->b = with_exp(in->b, ea - d);
-            if (below(r, 4) == 0)
-                in->b.mant = in->a.mant + below(r, 8) - 4;
+            if (rng_below(r, 4) == 0)
+                in->b.mant = in->a.mant + rng_below(r, 8) - 4;
         }
         break;
     case OP_FSCALE:
-        if (below(r, 4) != 0) {
+        if (rng_below(r, 4) != 0) {
             int64_t n;
-            switch (below(r, 4)) {
-            case 0: n = (int64_t)below(r, 200) - 100; break;
-            case 1: n = (a_ok ? 0x7FFE - ea : 0) + (int64_t)below(r, 80) - 70; break;
-            case 2: n = (a_ok ? 1 - ea : 0) - (int64_t)below(r, 80) + 10; break;
-            default: n = (int64_t)below(r, 80000) - 40000; break;
+            switch (rng_below(r, 4)) {
+            case 0: n = (int64_t)rng_below(r, 200) - 100; break;
+            case 1: n = (a_ok ? 0x7FFE - ea : 0) + (int64_t)rng_below(r, 80) - 70; break;
+            case 2: n = (a_ok ? 1 - ea : 0) - (int64_t)rng_below(r, 80) + 10; break;
+            default: n = (int64_t)rng_below(r, 80000) - 40000; break;
             }
             struct f80 b = f80_from_i64(n);
-            if (below(r, 3) == 0 && n != 0)
-                b.mant |= next(r) & 0xFFFF; /* fraction */
+            if (rng_below(r, 3) == 0 && n != 0)
+                b.mant |= rng_next(r) & 0xFFFF; /* fraction */
             in->b = b;
         }
         break;
@@ -567,34 +506,34 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
     case OP_FIST32:
     case OP_FIST64:
     case OP_FBSTP:
-        if (below(r, 2))
+        if (rng_below(r, 2))
             in->a = int_value(r);
         break;
     case OP_FST32:
     case OP_FST64:
-        if (below(r, 2)) {
+        if (rng_below(r, 2)) {
             int64_t bias = op == OP_FST32 ? 127 : 1023, span = op == OP_FST32 ? 24 : 53;
-            int64_t e = below(r, 2) ? bias + (int64_t)below(r, 4) - 2
-                                    : -bias - span + (int64_t)below(r, (uint64_t)span + 6);
+            int64_t e = rng_below(r, 2) ? bias + (int64_t)rng_below(r, 4) - 2
+                                        : -bias - span + (int64_t)rng_below(r, (uint64_t)span + 6);
             in->a = with_exp(in->a, 0x3FFF + e);
-            if (below(r, 2))
+            if (rng_below(r, 2))
                 in->a.mant = boundary_mant(r);
         }
         break;
     case OP_FILD: {
-        uint64_t v = next(r) >> below(r, 64);
-        if (below(r, 2))
+        uint64_t v = rng_next(r) >> rng_below(r, 64);
+        if (rng_below(r, 2))
             v = 0 - v;
-        if (below(r, 10) == 0)
-            v = INT_BIT;
+        if (rng_below(r, 10) == 0)
+            v = X87_INT_BIT;
         in->raw = v;
         break;
     }
     case OP_FLD32: {
-        uint32_t v = (uint32_t)next(r);
-        switch (below(r, 5)) {
-        case 0: v &= 0x807FFFFFu >> below(r, 24); break; /* denormal/zero */
-        case 1: v |= 0x7F800000u; break;                 /* inf/NaN */
+        uint32_t v = (uint32_t)rng_next(r);
+        switch (rng_below(r, 5)) {
+        case 0: v &= 0x807FFFFFu >> rng_below(r, 24); break; /* denormal/zero */
+        case 1: v |= 0x7F800000u; break;                     /* inf/NaN */
         case 2: v = (v & 0x80000000u) | 0x7F800000u | (v & 0x3FFFFFu); break;
         default: break;
         }
@@ -602,9 +541,9 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         break;
     }
     case OP_FLD64: {
-        uint64_t v = next(r);
-        switch (below(r, 5)) {
-        case 0: v &= 0x800FFFFFFFFFFFFFu >> below(r, 53); break;
+        uint64_t v = rng_next(r);
+        switch (rng_below(r, 5)) {
+        case 0: v &= 0x800FFFFFFFFFFFFFu >> rng_below(r, 53); break;
         case 1: v |= 0x7FF0000000000000u; break;
         case 2: v = (v & 0x8000000000000000u) | 0x7FF0000000000000u | (v & 0x7FFFFFFFFFFFFu); break;
         default: break;
@@ -613,17 +552,17 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         break;
     }
     case OP_FBLD: {
-        int digits = (int)below(r, 19);
+        int digits = (int)rng_below(r, 19);
         uint64_t lo = 0, hi = 0;
         for (int i = 0; i < digits; i++) {
-            uint64_t d = below(r, 10);
+            uint64_t d = rng_below(r, 10);
             if (i < 16)
                 lo |= d << (4 * i);
             else
                 hi |= d << (4 * (i - 16));
         }
         in->bcd.lo = lo;
-        in->bcd.hi = (uint16_t)(hi | (below(r, 2) ? 0x8000 : 0));
+        in->bcd.hi = (uint16_t)(hi | (rng_below(r, 2) ? 0x8000 : 0));
         break;
     }
     default: break;
@@ -632,80 +571,63 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
 
 /* ---- driver ----------------------------------------------------------------- */
 
-static void print_f80(const char *name, struct f80 v)
+/* What one op's run found. */
+struct tally {
+    uint64_t bad;
+    uint64_t seen[16]; /* cases where the host set each status-word bit the op defines */
+};
+
+/* One case of the sweep's current op: random operands through the host and the
+ * implementation under test, compared. */
+static void run_case(struct x87_sweep *s, struct tally *t)
 {
-    printf(" %s=%04x:%016" PRIx64, name, v.se, v.mant);
+    enum op op = (enum op)s->op;
+    struct operands in;
+    gen_case(op, &s->rng, &in);
+    uint16_t mask = op_sw_mask(op);
+    struct x87_outcome host = host_run(op, &in, s->rc, s->pc);
+    struct x87_outcome soft = soft_run(op, &in, s->rc, s->pc);
+    for (int bit = 0; bit < 16; bit++)
+        t->seen[bit] += (host.sw & mask) >> bit & 1;
+    bool same = host.r1.mant == soft.r1.mant && host.r1.se == soft.r1.se &&
+                host.r2.mant == soft.r2.mant && host.r2.se == soft.r2.se &&
+                (host.sw & mask) == (soft.sw & mask);
+    if (same)
+        return;
+    if (t->bad++ < 8 || s->opts->verbose) {
+        printf("MISMATCH %s rc=%u pc=%u", op_names[op], s->rc, s->pc);
+        x87_print_f80("a", in.a);
+        x87_print_f80("b", in.b);
+        printf(" raw=%016" PRIx64 " bcd=%04x:%016" PRIx64 "\n", in.raw, in.bcd.hi, in.bcd.lo);
+        x87_print_outcome("  host", &host, mask);
+        x87_print_outcome("  soft", &soft, mask);
+    }
 }
 
 int main(int argc, char **argv)
 {
-    uint64_t cases = 120000, seed = 0x5EED0F80u;
-    const char *only = NULL;
-    bool verbose = false;
-    const char *env_cases = getenv("BT86_F80_CASES");
-    if (env_cases)
-        cases = strtoull(env_cases, NULL, 0);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--cases") && i + 1 < argc)
-            cases = strtoull(argv[++i], NULL, 0);
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-            seed = strtoull(argv[++i], NULL, 0);
-        else if (!strcmp(argv[i], "--op") && i + 1 < argc)
-            only = argv[++i];
-        else if (!strcmp(argv[i], "--verbose"))
-            verbose = true;
-        else {
-            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--op NAME] [--verbose]\n", argv[0]);
-            return 2;
-        }
-    }
-    static const unsigned pcs[3] = {0, 2, 3};
-    uint64_t per_mode = (cases + 11) / 12, total_bad = 0, total = 0;
-    for (int op = 0; op < OP_COUNT; op++) {
-        if (only && strcmp(only, op_names[op]))
-            continue;
-        struct rng r = {seed ^ ((uint64_t)op * 0x9E3779B97F4A7C15u)};
-        uint16_t mask = op_sw_mask((enum op)op);
-        uint64_t bad = 0, n = 0, seen[16] = {0};
-        for (unsigned mode = 0; mode < 12; mode++) {
-            unsigned rc = mode & 3, pc = pcs[mode >> 2];
-            for (uint64_t i = 0; i < per_mode; i++) {
-                struct operands in;
-                gen_case((enum op)op, &r, &in);
-                struct outcome h = host_run((enum op)op, &in, rc, pc);
-                struct outcome s = soft_run((enum op)op, &in, rc, pc);
-                n++;
-                for (int bit = 0; bit < 16; bit++)
-                    seen[bit] += (h.sw & mask) >> bit & 1;
-                bool same = h.r1.mant == s.r1.mant && h.r1.se == s.r1.se &&
-                            h.r2.mant == s.r2.mant && h.r2.se == s.r2.se &&
-                            (h.sw & mask) == (s.sw & mask);
-                if (same)
-                    continue;
-                if (bad++ < 8 || verbose) {
-                    printf("MISMATCH %s rc=%u pc=%u", op_names[op], rc, pc);
-                    print_f80("a", in.a);
-                    print_f80("b", in.b);
-                    printf(" raw=%016" PRIx64 " bcd=%04x:%016" PRIx64 "\n", in.raw, in.bcd.hi,
-                           in.bcd.lo);
-                    print_f80("  host", h.r1);
-                    print_f80("r2", h.r2);
-                    printf(" sw=%04x\n", h.sw & mask);
-                    print_f80("  soft", s.r1);
-                    print_f80("r2", s.r2);
-                    printf(" sw=%04x\n", s.sw & mask);
-                }
-            }
-        }
+    static const struct x87_host_cli cli = {.cases_env = "BT86_F80_CASES", .only_option = "--op"};
+    struct x87_host_opts opts = {.cases = 120000, .seed = 0x5EED0F80u};
+    if (!x87_host_parse(&cli, &opts, argc, argv))
+        return 2;
+    static const unsigned pcs[3] = {F80_PC_24, F80_PC_53, F80_PC_64};
+    uint64_t total_bad = 0, total = 0;
+    struct x87_sweep s = x87_sweep_start(&opts, op_names, OP_COUNT, pcs, 3);
+    while (x87_sweep_next_op(&s)) {
+        enum op op = (enum op)s.op;
+        struct tally t = {0};
+        while (x87_sweep_next_case(&s))
+            run_case(&s, &t);
         printf("%-8s %10" PRIu64 " cases %8" PRIu64 " mismatches   host raised: IE %" PRIu64
                " DE %" PRIu64 " ZE %" PRIu64 " OE %" PRIu64 " UE %" PRIu64 " PE %" PRIu64
                " C1 %" PRIu64 "\n",
-               op_names[op], n, bad, seen[0], seen[1], seen[2], seen[3], seen[4], seen[5], seen[9]);
-        total_bad += bad;
-        total += n;
+               op_names[op], s.done, t.bad, t.seen[0], t.seen[1], t.seen[2], t.seen[3], t.seen[4],
+               t.seen[5], t.seen[9]);
+        total_bad += t.bad;
+        total += s.done;
     }
     printf("total    %10" PRIu64 " cases %8" PRIu64 " mismatches (seed %#" PRIx64 ")\n", total,
-           total_bad, seed);
+           total_bad, opts.seed);
     return total_bad ? 1 : 0;
 }
 

@@ -14,20 +14,15 @@
  * The environment variable BT86_F80_CASES sets the default case count. */
 #include "cpu/fpu/f80.h"
 #include "cpu/fpu/f80_trans.h"
+#include "x87_host_rig.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
-
-#define SW_EXC  0x003Fu
-#define SW_C1   0x0200u
-#define SW_C2   0x0400u
-#define INT_BIT 0x8000000000000000u
 
 /* The _U ops run with OE and UE unmasked and operands near the exponent range's
  * ends: they check env->wrapped, the result an unmasked exception delivers. */
@@ -86,15 +81,10 @@ static uint16_t op_sw_mask(enum op op)
     case OP_FSIN:
     case OP_FCOS:
     case OP_FSINCOS:
-    case OP_FPTAN: return SW_EXC | SW_C1 | SW_C2;
-    default: return SW_EXC | SW_C1; /* C0, C2, C3 are undefined */
+    case OP_FPTAN: return X87_SW_EXC | F80_C1 | F80_C2;
+    default: return X87_SW_EXC | F80_C1; /* C0, C2, C3 are undefined */
     }
 }
-
-struct outcome {
-    struct f80 r1, r2; /* ST(0) and, for FSINCOS / FPTAN, ST(1) */
-    uint16_t sw;
-};
 
 struct operands {
     struct f80 a, b; /* a = ST(0), b = ST(1) */
@@ -102,50 +92,26 @@ struct operands {
 
 /* ---- the host x87 -------------------------------------------------------- */
 
-#define X87_UNARY(insn)                                                                            \
-    __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn "\n\t"                          \
-                     "fnstsw %[sw]\n\tfstpt %[r]\n\tfninit"                                        \
-                     : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                             \
-                     : [a] "m"(in->a), [cw] "m"(cw)                                                \
-                     : "st", "memory")
-
+/* The shapes of x87_host_rig.h on this file's operands and outcome. */
+#define X87_UNARY(insn)  X87_HOST_TO_ST0(X87_LOAD_A, insn, cw, in->a, in->b, o.r1, o.sw)
+#define X87_BINARY(insn) X87_HOST_TO_ST0(X87_LOAD_B_A, insn, cw, in->a, in->b, o.r1, o.sw)
 /* FSINCOS and FPTAN push (or not, with C2): FNSAVE reads the stack out. */
-#define X87_PUSH(insn)                                                                             \
-    __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn "\n\t"                          \
-                     "fnstsw %[sw]\n\tfnsave %[save]\n\tfninit"                                    \
-                     : [save] "=m"(save), [sw] "=m"(o.sw)                                          \
-                     : [a] "m"(in->a), [cw] "m"(cw)                                                \
-                     : "st", "st(1)", "memory")
+#define X87_PUSH(insn) X87_HOST_TO_SAVE(X87_LOAD_A, insn, cw, in->a, in->b, save, o.sw)
+/* OE and UE unmasked: ST0 is read out of the FNSAVE image. */
+#define X87_UNMASKED(insn, loads) X87_HOST_TO_SAVE(loads, insn, cwu, in->a, in->b, save, o.sw)
 
-/* OE and UE unmasked: FNSAVE reads ST0 out before the pending exception could
- * trap (as in test_f80_host.c). */
-#define X87_UNMASKED(insn, loads)                                                                  \
-    __asm__ volatile("fninit\n\tfldcw %[cw]\n\t" loads insn "\n\t"                                 \
-                     "fnstsw %[sw]\n\tfnsave %[save]\n\tfninit"                                    \
-                     : [save] "=m"(save), [sw] "=m"(o.sw)                                          \
-                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cwu)                               \
-                     : "st", "st(1)", "memory")
-
-#define X87_BINARY(insn)                                                                           \
-    __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t" insn "\n\t"             \
-                     "fnstsw %[sw]\n\tfstpt %[r]\n\tfninit"                                        \
-                     : [r] "=m"(o.r1), [sw] "=m"(o.sw)                                             \
-                     : [a] "m"(in->a), [b] "m"(in->b), [cw] "m"(cw)                                \
-                     : "st", "st(1)", "memory")
-
-static struct outcome host_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
+static struct x87_outcome host_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
 {
-    struct outcome o;
+    struct x87_outcome o;
     memset(&o, 0, sizeof o);
-    uint16_t cw = (uint16_t)(0x007F | (pc << 8) | (rc << 10));
-    uint16_t cwu = (uint16_t)(cw & ~0x0018);
+    uint16_t cw = x87_host_cw(rc, pc), cwu = (uint16_t)(cw & ~X87_CW_OE_UE);
     uint8_t save[108];
     switch (op) {
-    case OP_FSIN_U: X87_UNMASKED("fsin", "fldt %[a]\n\t"); break;
-    case OP_F2XM1_U: X87_UNMASKED("f2xm1", "fldt %[a]\n\t"); break;
-    case OP_FPATAN_U: X87_UNMASKED("fpatan", "fldt %[b]\n\tfldt %[a]\n\t"); break;
-    case OP_FYL2X_U: X87_UNMASKED("fyl2x", "fldt %[b]\n\tfldt %[a]\n\t"); break;
-    case OP_FYL2XP1_U: X87_UNMASKED("fyl2xp1", "fldt %[b]\n\tfldt %[a]\n\t"); break;
+    case OP_FSIN_U: X87_UNMASKED("fsin", X87_LOAD_A); break;
+    case OP_F2XM1_U: X87_UNMASKED("f2xm1", X87_LOAD_A); break;
+    case OP_FPATAN_U: X87_UNMASKED("fpatan", X87_LOAD_B_A); break;
+    case OP_FYL2X_U: X87_UNMASKED("fyl2x", X87_LOAD_B_A); break;
+    case OP_FYL2XP1_U: X87_UNMASKED("fyl2xp1", X87_LOAD_B_A); break;
     case OP_FSIN: X87_UNARY("fsin"); break;
     case OP_FCOS: X87_UNARY("fcos"); break;
     case OP_F2XM1: X87_UNARY("f2xm1"); break;
@@ -157,12 +123,9 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
     default: break;
     }
     if (op == OP_FSINCOS || op == OP_FPTAN || is_unmasked(op)) {
-        memcpy(&o.r1.mant, save + 28, 8); /* ST0 of the FNSAVE image */
-        memcpy(&o.r1.se, save + 36, 2);
-        if (!is_unmasked(op) && !(o.sw & SW_C2)) { /* C2: nothing pushed, ST1 empty */
-            memcpy(&o.r2.mant, save + 38, 8);
-            memcpy(&o.r2.se, save + 46, 2);
-        }
+        o.r1 = x87_fnsave_st(save, 0);
+        if (!is_unmasked(op) && !(o.sw & F80_C2)) /* C2: nothing pushed, ST1 empty */
+            o.r2 = x87_fnsave_st(save, 1);
     }
     o.sw &= op_sw_mask(op);
     return o;
@@ -170,9 +133,9 @@ static struct outcome host_run(enum op op, const struct operands *in, unsigned r
 
 /* ---- the implementation under test ---------------------------------------- */
 
-static struct outcome soft_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
+static struct x87_outcome soft_run(enum op op, const struct operands *in, unsigned rc, unsigned pc)
 {
-    struct outcome o;
+    struct x87_outcome o;
     struct f80_env env = {.rc = (uint8_t)rc, .pc = (uint8_t)pc};
     memset(&o, 0, sizeof o);
     switch (base_op(op)) {
@@ -199,43 +162,23 @@ static struct outcome soft_run(enum op op, const struct operands *in, unsigned r
 
 /* ---- operand generation --------------------------------------------------- */
 
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t next(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t below(struct rng *r, uint64_t n)
-{
-    return next(r) % n;
-}
-
-static struct f80 make(bool sign, uint32_t exp, uint64_t mant)
-{
-    return (struct f80){mant, (uint16_t)((sign ? 0x8000 : 0) | (exp & 0x7FFF))};
-}
-
 /* Special and unusual encodings: zeros, denormals, infinities, NaNs, unsupported. */
 static struct f80 gen_special(struct rng *r)
 {
-    bool sign = below(r, 2);
-    switch (below(r, 8)) {
-    case 0: return make(sign, 0, 0);
-    case 1: return make(sign, 0, (next(r) >> below(r, 64)) & ~INT_BIT);
-    case 2: return make(sign, 0, next(r) | INT_BIT); /* pseudo-denormal */
-    case 3: return make(sign, 0x7FFF, INT_BIT);
-    case 4: return make(sign, 0x7FFF, INT_BIT | 0x4000000000000000u | (next(r) >> below(r, 64)));
-    case 5: return make(sign, 0x7FFF, INT_BIT | ((next(r) >> 2) | 1));
+    bool sign = rng_below(r, 2);
+    switch (rng_below(r, 8)) {
+    case 0: return make_f80(sign, 0, 0);
+    case 1: return make_f80(sign, 0, (rng_next(r) >> rng_below(r, 64)) & ~X87_INT_BIT);
+    case 2: return make_f80(sign, 0, rng_next(r) | X87_INT_BIT); /* pseudo-denormal */
+    case 3: return make_f80(sign, 0x7FFF, X87_INT_BIT);
+    case 4:
+        return make_f80(sign, 0x7FFF,
+                        X87_INT_BIT | 0x4000000000000000u | (rng_next(r) >> rng_below(r, 64)));
+    case 5: return make_f80(sign, 0x7FFF, X87_INT_BIT | ((rng_next(r) >> 2) | 1));
     case 6:
-        return make(sign, below(r, 2) ? 0x7FFF : 1 + (uint32_t)below(r, 0x7FFE),
-                    next(r) & ~INT_BIT);
-    default: return make(sign, 1 + (uint32_t)below(r, 0x7FFE), next(r) | INT_BIT);
+        return make_f80(sign, rng_below(r, 2) ? 0x7FFF : 1 + (uint32_t)rng_below(r, 0x7FFE),
+                        rng_next(r) & ~X87_INT_BIT);
+    default: return make_f80(sign, 1 + (uint32_t)rng_below(r, 0x7FFE), rng_next(r) | X87_INT_BIT);
     }
 }
 
@@ -243,19 +186,19 @@ static struct f80 gen_special(struct rng *r)
  * (unbiased). */
 static struct f80 gen_exp(struct rng *r, int lo, int hi)
 {
-    uint64_t m = next(r) | INT_BIT;
-    switch (below(r, 8)) {
-    case 0: m |= ~UINT64_C(0) >> below(r, 64); break;
-    case 1: m &= ~(~UINT64_C(0) >> below(r, 64)); break;
+    uint64_t m = rng_next(r) | X87_INT_BIT;
+    switch (rng_below(r, 8)) {
+    case 0: m |= ~UINT64_C(0) >> rng_below(r, 64); break;
+    case 1: m &= ~(~UINT64_C(0) >> rng_below(r, 64)); break;
     default: break;
     }
-    int e = lo + (int)below(r, (uint64_t)(hi - lo + 1));
-    return make(below(r, 2), (uint32_t)(0x3FFF + e), m | INT_BIT);
+    int e = lo + (int)rng_below(r, (uint64_t)(hi - lo + 1));
+    return make_f80(rng_below(r, 2), (uint32_t)(0x3FFF + e), m | X87_INT_BIT);
 }
 
 static struct f80 gen_trig(struct rng *r)
 {
-    uint64_t k = below(r, 100);
+    uint64_t k = rng_below(r, 100);
     if (k < 8)
         return gen_special(r);
     if (k < 40)
@@ -264,15 +207,15 @@ static struct f80 gen_trig(struct rng *r)
         return gen_exp(r, -70, 66);
     if (k < 80) {
         /* just around a multiple of pi/2: deep cancellation in the reduction */
-        uint64_t n = 1 + below(r, below(r, 2) ? 8 : 1u << 20);
+        uint64_t n = 1 + rng_below(r, rng_below(r, 2) ? 8 : 1u << 20);
         uint64_t p = 0xC90FDAA22168C234u; /* pi/2 * 2^63 truncated */
         unsigned __int128 v = (unsigned __int128)p * n;
         int shift = 64 - __builtin_clzll((uint64_t)(v >> 64) | 1);
         if ((uint64_t)(v >> 64) == 0)
             shift = 0;
-        uint64_t m = (uint64_t)(v >> shift) + below(r, 5) - 2;
+        uint64_t m = (uint64_t)(v >> shift) + rng_below(r, 5) - 2;
         int clz = __builtin_clzll(m | 1);
-        return make(below(r, 2), (uint32_t)(0x3FFF + shift - clz), m << clz);
+        return make_f80(rng_below(r, 2), (uint32_t)(0x3FFF + shift - clz), m << clz);
     }
     if (k < 90)
         return gen_exp(r, 60, 64); /* around the 2^63 limit */
@@ -281,8 +224,8 @@ static struct f80 gen_trig(struct rng *r)
 
 static void gen_case(enum op op, struct rng *r, struct operands *in)
 {
-    uint64_t k = below(r, 100);
-    in->b = make(0, 0x3FFF, INT_BIT);
+    uint64_t k = rng_below(r, 100);
+    in->b = make_f80(0, 0x3FFF, X87_INT_BIT);
     switch (op) {
     case OP_FSIN:
     case OP_FCOS:
@@ -292,7 +235,7 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         if (k < 8)
             in->a = gen_special(r);
         else if (k < 12)
-            in->a = make(below(r, 2), 0x3FFF, INT_BIT); /* +-1 */
+            in->a = make_f80(rng_below(r, 2), 0x3FFF, X87_INT_BIT); /* +-1 */
         else if (k < 20)
             in->a = gen_exp(r, -16382, 16383);
         else if (k < 60)
@@ -322,12 +265,12 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         in->a = gen_exp(r, -40, 40);
         in->a.se &= 0x7FFF;
         if (k < 25) { /* x near 1 */
-            in->a = make(0, below(r, 2) ? 0x3FFF : 0x3FFE,
-                         below(r, 2) ? INT_BIT + below(r, 1u << 20)
-                                     : ~UINT64_C(0) - below(r, 1u << 20));
+            in->a = make_f80(0, rng_below(r, 2) ? 0x3FFF : 0x3FFE,
+                             rng_below(r, 2) ? X87_INT_BIT + rng_below(r, 1u << 20)
+                                             : ~UINT64_C(0) - rng_below(r, 1u << 20));
         }
         if (k >= 25 && k < 32)
-            in->a = make(0, 0x3FFF - 100 + (uint32_t)below(r, 200), INT_BIT);
+            in->a = make_f80(0, 0x3FFF - 100 + (uint32_t)rng_below(r, 200), X87_INT_BIT);
         if (k >= 32 && k < 42)
             in->a = gen_special(r);
         if (k >= 38 && k < 48)
@@ -339,7 +282,7 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
         break;
     case OP_FYL2XP1:
         in->b = gen_exp(r, -20, 20);
-        in->a = below(r, 2) ? gen_exp(r, -3, -2) : gen_exp(r, -70, -2);
+        in->a = rng_below(r, 2) ? gen_exp(r, -3, -2) : gen_exp(r, -70, -2);
         if (k < 10)
             in->a = gen_special(r);
         if (k >= 5 && k < 15)
@@ -388,7 +331,8 @@ static void gen_case(enum op op, struct rng *r, struct operands *in)
 static __int128 ordinal(struct f80 v)
 {
     uint32_t e = v.se & 0x7FFF;
-    return e == 0 ? (__int128)v.mant : (__int128)e * INT_BIT + (__int128)(v.mant & ~INT_BIT);
+    return e == 0 ? (__int128)v.mant
+                  : (__int128)e * X87_INT_BIT + (__int128)(v.mant & ~X87_INT_BIT);
 }
 
 static bool one_ulp(struct f80 h, struct f80 s)
@@ -408,96 +352,74 @@ static bool same(struct f80 a, struct f80 b)
 
 enum verdict { SAME, C1_ONLY, LAST_BIT, OTHER };
 
-static enum verdict judge(const struct outcome *h, const struct outcome *s)
+static enum verdict judge(const struct x87_outcome *h, const struct x87_outcome *s)
 {
     bool v1 = same(h->r1, s->r1), v2 = same(h->r2, s->r2);
     uint16_t dsw = h->sw ^ s->sw;
     if (v1 && v2 && dsw == 0)
         return SAME;
-    if (dsw & ~SW_C1)
+    if (dsw & ~F80_C1)
         return OTHER;
     if ((!v1 && !one_ulp(h->r1, s->r1)) || (!v2 && !one_ulp(h->r2, s->r2)))
         return OTHER;
     return v1 && v2 ? C1_ONLY : LAST_BIT;
 }
 
-static void print_f80(const char *name, struct f80 v)
+/* What one op's run found. */
+struct tally {
+    uint64_t last_bit, c1_only, other, shown;
+};
+
+/* One case of the sweep's current op: random operands through the host and the
+ * implementation under test, compared. */
+static void run_case(struct x87_sweep *s, struct tally *t)
 {
-    printf(" %s=%04x:%016" PRIx64, name, v.se, v.mant);
+    enum op op = (enum op)s->op;
+    struct operands in;
+    gen_case(op, &s->rng, &in);
+    struct x87_outcome host = host_run(op, &in, s->rc, s->pc);
+    struct x87_outcome soft = soft_run(op, &in, s->rc, s->pc);
+    enum verdict v = judge(&host, &soft);
+    if (v == SAME)
+        return;
+    if (v == OTHER)
+        t->other++;
+    else
+        t->last_bit++;
+    t->c1_only += v == C1_ONLY;
+    if ((v == OTHER && t->shown++ < 10) || s->opts->verbose) {
+        static const char *const kind[] = {"same", "C1-only", "last-bit", "OTHER"};
+        printf("MISMATCH %s %s rc=%u pc=%u", op_names[op], kind[v], s->rc, s->pc);
+        x87_print_f80("st0", in.a);
+        x87_print_f80("st1", in.b);
+        printf("\n");
+        x87_print_outcome("  host", &host, 0xFFFF); /* sw holds op_sw_mask's bits only */
+        x87_print_outcome("  soft", &soft, 0xFFFF);
+    }
 }
 
 int main(int argc, char **argv)
 {
-    uint64_t cases = 100000, seed = 0x5EED7A75u;
-    const char *only = NULL;
-    bool verbose = false, budget = true;
-    const char *env_cases = getenv("BT86_F80_CASES");
-    if (env_cases)
-        cases = strtoull(env_cases, NULL, 0);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--cases") && i + 1 < argc)
-            cases = strtoull(argv[++i], NULL, 0);
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-            seed = strtoull(argv[++i], NULL, 0);
-        else if (!strcmp(argv[i], "--op") && i + 1 < argc)
-            only = argv[++i];
-        else if (!strcmp(argv[i], "--verbose"))
-            verbose = true;
-        else if (!strcmp(argv[i], "--no-budget"))
-            budget = false;
-        else {
-            fprintf(stderr,
-                    "usage: %s [--cases N] [--seed S] [--op NAME] [--verbose] [--no-budget]\n",
-                    argv[0]);
-            return 2;
-        }
-    }
+    static const struct x87_host_cli cli = {
+        .cases_env = "BT86_F80_CASES", .only_option = "--op", .budget_option = true};
+    struct x87_host_opts opts = {.cases = 100000, .seed = 0x5EED7A75u};
+    if (!x87_host_parse(&cli, &opts, argc, argv))
+        return 2;
     /* Precision control must not matter: every fourth mode runs at 24 bits. */
-    static const unsigned pcs[2] = {3, 0};
-    uint64_t per_mode = (cases + 7) / 8;
+    static const unsigned pcs[2] = {F80_PC_64, F80_PC_24};
     int failed = 0;
-    for (int op = 0; op < OP_COUNT; op++) {
-        if (only && strcmp(only, op_names[op]))
-            continue;
-        struct rng r = {seed ^ ((uint64_t)op * 0x9E3779B97F4A7C15u)};
-        uint64_t n = 0, last_bit = 0, c1_only = 0, other = 0, shown = 0;
-        for (unsigned mode = 0; mode < 8; mode++) {
-            unsigned rc = mode & 3, pc = pcs[mode >> 2];
-            for (uint64_t i = 0; i < per_mode; i++) {
-                struct operands in;
-                gen_case((enum op)op, &r, &in);
-                struct outcome h = host_run((enum op)op, &in, rc, pc);
-                struct outcome s = soft_run((enum op)op, &in, rc, pc);
-                n++;
-                enum verdict v = judge(&h, &s);
-                if (v == SAME)
-                    continue;
-                if (v == OTHER)
-                    other++;
-                else
-                    last_bit++;
-                c1_only += v == C1_ONLY;
-                if ((v == OTHER && shown++ < 10) || verbose) {
-                    static const char *const kind[] = {"same", "C1-only", "last-bit", "OTHER"};
-                    printf("MISMATCH %s %s rc=%u pc=%u", op_names[op], kind[v], rc, pc);
-                    print_f80("st0", in.a);
-                    print_f80("st1", in.b);
-                    printf("\n");
-                    print_f80("  host", h.r1);
-                    print_f80("r2", h.r2);
-                    printf(" sw=%04x\n", h.sw);
-                    print_f80("  soft", s.r1);
-                    print_f80("r2", s.r2);
-                    printf(" sw=%04x\n", s.sw);
-                }
-            }
-        }
-        uint64_t allowed = budget ? n * budget_per_100k[op] / 100000 : 0;
-        bool ok = other == 0 && last_bit <= allowed;
+    struct x87_sweep s = x87_sweep_start(&opts, op_names, OP_COUNT, pcs, 2);
+    while (x87_sweep_next_op(&s)) {
+        enum op op = (enum op)s.op;
+        struct tally t = {0};
+        while (x87_sweep_next_case(&s))
+            run_case(&s, &t);
+        uint64_t allowed = opts.no_budget ? 0 : s.done * budget_per_100k[op] / 100000;
+        bool ok = t.other == 0 && t.last_bit <= allowed;
         printf("%-8s: %" PRIu64 "/%" PRIu64 " last-bit mismatches (%" PRIu64
                " of them C1 alone; allowed: %" PRIu64 ", see docs/ARCHITECTURE.md), %" PRIu64
                " other mismatches%s\n",
-               op_names[op], last_bit, n, c1_only, allowed, other, ok ? "" : "  FAIL");
+               op_names[op], t.last_bit, s.done, t.c1_only, allowed, t.other, ok ? "" : "  FAIL");
         failed += !ok;
     }
     printf("%d passed, %d failed\n", OP_COUNT - failed, failed);

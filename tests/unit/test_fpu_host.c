@@ -13,6 +13,7 @@
  *   test_fpu_host [--cases N-per-insn] [--seed S] [--insn NAME] [--verbose]
  * BT86_FPU_CASES sets the default case count. */
 #include "cpu/cpu.h"
+#include "x87_host_cli.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -578,29 +579,12 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
 
 int main(int argc, char **argv)
 {
-    long cases = 300;
-    const char *env = getenv("BT86_FPU_CASES");
-    if (env)
-        cases = atol(env);
-    uint64_t seed = 0x9E3779B97F4A7C15u;
-    const char *only = NULL;
-    bool verbose = false;
-    for (int a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "--cases") && a + 1 < argc)
-            cases = atol(argv[++a]);
-        else if (!strcmp(argv[a], "--seed") && a + 1 < argc)
-            seed = strtoull(argv[++a], NULL, 0);
-        else if (!strcmp(argv[a], "--insn") && a + 1 < argc)
-            only = argv[++a];
-        else if (!strcmp(argv[a], "--verbose"))
-            verbose = true;
-        else {
-            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--insn NAME] [--verbose]\n",
-                    argv[0]);
-            return 2;
-        }
-    }
-    rng_state = seed ? seed : 1;
+    static const struct x87_host_cli cli = {.cases_env = "BT86_FPU_CASES", .only_option = "--insn"};
+    struct x87_host_opts opts = {.cases = 300, .seed = 0x9E3779B97F4A7C15u};
+    if (!x87_host_parse(&cli, &opts, argc, argv))
+        return 2;
+    long cases = (long)opts.cases;
+    rng_state = opts.seed ? opts.seed : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
     uint8_t *hostmem =
         mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -613,9 +597,9 @@ int main(int argc, char **argv)
         return 1;
     int failed = 0, ran = 0;
     for (int k = 0; k < TMPL_COUNT; k++) {
-        if (only && strcmp(only, tmpls[k].name))
+        if (!x87_host_selected(&opts, tmpls[k].name))
             continue;
-        failed += run_tmpl(&g, hostmem, &tmpls[k], cases, verbose);
+        failed += run_tmpl(&g, hostmem, &tmpls[k], cases, opts.verbose);
         ran++;
     }
     printf("%d instructions, %d with mismatches\n", ran, failed);

@@ -91,8 +91,9 @@ static enum walk_status walk_pae(struct phys_space *ps, const struct walk_ctx *c
     bool nxe = (ctx->efer & WALK_EFER_NXE) != 0;
     uint64_t rsvd = PAE_HIGH_RSVD & ~(nxe ? PTE_XD : 0);
 
-    uint64_t pdpte = ctx->pdpte ? ctx->pdpte[linear >> 30]
-                                : phys_read(ps, (ctx->cr3 & 0xffffffe0u) | ((linear >> 30) << 3), 8);
+    uint64_t pdpte = ctx->pdpte
+                         ? ctx->pdpte[linear >> 30]
+                         : phys_read(ps, (ctx->cr3 & 0xffffffe0u) | ((linear >> 30) << 3), 8);
     if (!(pdpte & PTE_P))
         return WALK_NOT_PRESENT;
     if (pdpte & PDPTE_RSVD)

@@ -36,7 +36,7 @@ static void ldt_setup(struct rig *r)
     gdt_set(r, 9, LDT_BASE, 0x17, 0x02, 0);
     wr32(r, LDT_BASE, 0);
     wr32(r, LDT_BASE + 4, 0);
-    wr32(r, LDT_BASE + 8, 0x00000fffu);                    /* base 15:0 = 0, limit 0xfff */
+    wr32(r, LDT_BASE + 8, 0x00000fffu);                     /* base 15:0 = 0, limit 0xfff */
     wr32(r, LDT_BASE + 12, 0x00409200u | (LDT_DATA >> 16)); /* P DPL0 data RW, B */
     wr32(r, LDT_BASE + 16, 0x0000ffffu);
     wr32(r, LDT_BASE + 20, 0x00cf1200u); /* not present */
@@ -292,7 +292,6 @@ static void jmp_through_gate_to_conforming_code_keeps_cpl(void **state)
     assert_int_equal(rd32(r, RESULT + 4), STACK3); /* JMP pushes nothing */
     assert_int_equal(frame(r, 2), 0x5b);
 }
-
 
 /* The same trip below 64 KiB, where a 16-bit IP is enough to come back: ring 3
  * code at LOW3, ring-0 handlers at LOW0 reached through 16-bit gates. */

@@ -59,7 +59,8 @@ static int run_snippet(struct rig *r, const uint8_t *code, size_t len)
 static uint32_t read_after(struct rig *r, const uint8_t *write, size_t len)
 {
     static const uint8_t head[] = {
-        0xc7, 0x05, 0x08, 0x30, 0x01, 0x00, 0x01, 0x60, 0x01, 0x00, /* mov dword [0x13008], 0x16001 */
+        0xc7, 0x05, 0x08, 0x30, 0x01,
+        0x00, 0x01, 0x60, 0x01, 0x00, /* mov dword [0x13008], 0x16001 */
         0xa1, 0x00, 0x00, 0x00, 0x40, /* mov eax, [0x40000000] (fills the TLB) */
     };
     static const uint8_t tail[] = {
@@ -215,6 +216,52 @@ static void enabling_pae_paging_checks_the_pdptes(void **state)
     assert_true(r->cpu->pdpte[1] == (PD_B | 1));
 }
 
+/* A task switch that changes CR3 with PAE paging on loads the PDPTEs from the new
+ * CR3 (4.4.1). Task B (TSS1, CR3 = PDPT_X whose PDPTE1 names PD_C and PDPTE2 is
+ * pdpte2) reads linear 0x40000000; task A jumps to it. Returns the vector seen. */
+#define CODEB 0x23000u
+
+static int jump_to_pae_task(struct rig *r, uint64_t pdpte2)
+{
+    static const uint8_t taskb[] = {
+        0xa1, 0x00, 0x00, 0x00, 0x40, /* mov eax, [0x40000000] */
+        0xa3, 0x00, 0x61, 0x00, 0x00, /* mov [0x6100], eax */
+        0xf4,                         /* hlt */
+    };
+    load(r, CODEB, taskb, sizeof taskb);
+    static const uint8_t jmp_b[] = {
+        0xea, 0x00, 0x00, 0x00, 0x00, 0x30, 0x00, /* jmp 0x30:0 */
+    };
+    pae_on(r);
+    wr64(r, PDPT_X, PD_A | 1);
+    wr64(r, PDPT_X + 8, PD_C | 1);
+    wr64(r, PDPT_X + 16, pdpte2);
+    wr64(r, PDPT_X + 24, 0);
+    tss_task(r, TSS1, CODEB, STACKB, 0x2);
+    wr32(r, TSS1 + 0x1c, PDPT_X);
+    return run_snippet(r, jmp_b, sizeof jmp_b);
+}
+
+static void task_switch_loads_pdptes_from_the_new_cr3(void **state)
+{
+    struct rig *r = *state;
+    assert_int_equal(jump_to_pae_task(r, 0), 0xff);
+    assert_int_equal(rd32(r, RESULT), VAL_C);
+    assert_int_equal(r->cpu->cr[3], PDPT_X);
+    assert_true(r->cpu->pdpte[1] == (PD_C | 1));
+}
+
+/* A present PDPTE with a reserved bit at the new CR3: #GP(0), delivered in the new
+ * task (its TR, its EIP pushed). */
+static void task_switch_with_a_bad_pdpte_faults_in_the_new_task(void **state)
+{
+    struct rig *r = *state;
+    assert_int_equal(jump_to_pae_task(r, PD_C | 1 | 0x20u), 13);
+    assert_int_equal(r->cpu->seg[SEG_TR].sel, SEL_TSS1);
+    assert_int_equal(frame(r, 0), 0);
+    assert_int_equal(frame(r, 1), CODEB);
+}
+
 /* The walker itself (mem layer): paging_load_pdptes and a walk_ctx whose PDPTE
  * registers differ from memory. */
 static void walker_takes_pdptes_from_the_context(void **state)
@@ -259,6 +306,8 @@ int main(void)
         T(cr0_and_cr4_writes_load_pdptes_only_for_listed_bits),
         T(reserved_bits_in_a_present_pdpte_fault_the_mov_to_cr3),
         T(enabling_pae_paging_checks_the_pdptes),
+        T(task_switch_loads_pdptes_from_the_new_cr3),
+        T(task_switch_with_a_bad_pdpte_faults_in_the_new_task),
         T(walker_takes_pdptes_from_the_context),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* Creating, resetting and inspecting a CPU. */
 #include "cpu/block_cache.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/flags.h"
 #include "cpu/memory.h"
@@ -82,6 +83,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->lazy.op = LAZY_NONE;
     cpu_set_cpl(cpu, 0);
     memset(cpu->cr, 0, sizeof cpu->cr);
+    memset(cpu->pdpte, 0, sizeof cpu->pdpte);
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
     memset(cpu->dr, 0, sizeof cpu->dr);
     cpu->dr[6] = 0xffff0ff0u;
@@ -105,7 +107,7 @@ void cpu_reset(struct cpu *cpu)
     cpu_set_seg_cache(cpu, SEG_LDTR, 0, 0, 0xffff, SEG_ATTR_P | 0x2);
     cpu_set_seg_cache(cpu, SEG_TR, 0, 0, 0xffff, SEG_ATTR_P | 0xb);
     msr_reset(cpu);
-    cpu->dr_data_bp = cpu->dr_exec_bp = false;
+    cpu->dr_data_bp = cpu->dr_exec_bp = cpu->dr_io_bp = false;
     cpu->db_pending = 0;
     mmu_flush(cpu);
     block_cache_flush(cpu->cache);
@@ -124,7 +126,23 @@ void cpu_set_eflags(struct cpu *cpu, uint32_t value)
     cpu->lazy.op = LAZY_NONE;
 }
 
-void cpu_set_cr0(struct cpu *cpu, uint32_t value)
+/* Intel SDM Vol. 3, 4.4.1: the PDPTE registers are loaded from the PDPT at CR3
+ * when, with PAE paging in use afterwards, MOV to CR0 changes CD, NW or PG, MOV to
+ * CR4 changes PAE, PGE or PSE, or MOV to CR3 (or a task switch) loads CR3. */
+static bool pdptes_due(const struct cpu *cpu, int n, uint32_t value)
+{
+    uint32_t cr0 = n == 0 ? value : cpu->cr[0];
+    uint32_t cr4 = n == 4 ? value : cpu->cr[4];
+    if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE))
+        return false;
+    switch (n) {
+    case 0: return ((cpu->cr[0] ^ value) & (CR0_CD | CR0_NW | CR0_PG)) != 0;
+    case 4: return ((cpu->cr[4] ^ value) & (CR4_PAE | CR4_PGE | CR4_PSE)) != 0;
+    default: return true;
+    }
+}
+
+static void write_cr0(struct cpu *cpu, uint32_t value)
 {
     uint32_t old = cpu->cr[0];
     cpu->cr[0] = value | CR0_ET;
@@ -137,13 +155,13 @@ void cpu_set_cr0(struct cpu *cpu, uint32_t value)
         cpu_set_cpl(cpu, 0); /* real mode runs at privilege 0 */
 }
 
-void cpu_set_cr3(struct cpu *cpu, uint32_t value)
+static void write_cr3(struct cpu *cpu, uint32_t value)
 {
     cpu->cr[3] = value;
     mmu_flush_nonglobal(cpu);
 }
 
-void cpu_set_cr4(struct cpu *cpu, uint32_t value)
+static void write_cr4(struct cpu *cpu, uint32_t value)
 {
     uint32_t old = cpu->cr[4];
     cpu->cr[4] = value;
@@ -151,6 +169,50 @@ void cpu_set_cr4(struct cpu *cpu, uint32_t value)
      * entry, global ones included. */
     if ((old ^ value) & (CR4_PSE | CR4_PAE | CR4_PGE))
         mmu_flush(cpu);
+    /* CR4.DE decides whether DR7 R/W = 10 is an I/O breakpoint. */
+    if ((old ^ value) & CR4_DE)
+        debug_update(cpu);
+}
+
+static bool write_cr(struct cpu *cpu, int n, uint32_t value, bool checked)
+{
+    uint64_t pdpte[PAGING_PDPTES];
+    bool load = pdptes_due(cpu, n, value);
+    if (load) {
+        uint32_t cr3 = n == 3 ? value : cpu->cr[3];
+        if (!paging_load_pdptes(cpu->phys, cr3, pdpte) && checked)
+            return false;
+    }
+    switch (n) {
+    case 0: write_cr0(cpu, value); break;
+    case 3: write_cr3(cpu, value); break;
+    default: write_cr4(cpu, value); break;
+    }
+    /* TLB entries made from the old PDPTEs stay until the flushes above drop them,
+     * as in a real TLB (SDM Vol. 3, 4.10.4.1 lists no flush for CR0.CD/NW). */
+    if (load)
+        memcpy(cpu->pdpte, pdpte, sizeof pdpte);
+    return true;
+}
+
+bool cpu_write_cr(struct cpu *cpu, int n, uint32_t value)
+{
+    return write_cr(cpu, n, value, true);
+}
+
+void cpu_set_cr0(struct cpu *cpu, uint32_t value)
+{
+    write_cr(cpu, 0, value, false);
+}
+
+void cpu_set_cr3(struct cpu *cpu, uint32_t value)
+{
+    write_cr(cpu, 3, value, false);
+}
+
+void cpu_set_cr4(struct cpu *cpu, uint32_t value)
+{
+    write_cr(cpu, 4, value, false);
 }
 
 void cpu_set_cpl(struct cpu *cpu, uint32_t cpl)

@@ -163,6 +163,9 @@ struct cpu {
 
     /* --- system state --- */
     uint32_t cr[5];
+    /* PAE: the PDPTE registers (Intel SDM Vol. 3, 4.4.1), plain values a snapshot
+     * saves with the control registers; valid while PAE paging is on. */
+    uint64_t pdpte[PAGING_PDPTES];
     uint32_t dr[8];
     struct {
         uint32_t base;
@@ -202,6 +205,7 @@ struct cpu {
     bool eip_committed;  /* a task switch set the new task's EIP: faults belong to it */
     bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
     bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
+    bool dr_io_bp;       /* DR7 enables an I/O breakpoint (R/W = 10) and CR4.DE = 1 */
     uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */
     struct fpu fpu;
 
@@ -271,10 +275,18 @@ void cpu_set_seg_cache(struct cpu *cpu, enum seg_reg seg, uint16_t sel, uint32_t
  * state a boot loader hands over, and what tests and benchmarks start from. */
 void cpu_set_flat32(struct cpu *cpu, uint16_t code_sel);
 
-/* Control register writes with their side effects (TLB flush, mode change). */
+/* Control register writes with their side effects (TLB flush, mode change, and
+ * with PAE paging the PDPTE registers loaded as SDM Vol. 3, 4.4.1 says). These
+ * never fail: a present PDPTE with reserved bits is loaded as it is, and faults
+ * (#PF with RSVD) when a walk uses it. */
 void cpu_set_cr0(struct cpu *cpu, uint32_t value);
 void cpu_set_cr3(struct cpu *cpu, uint32_t value);
 void cpu_set_cr4(struct cpu *cpu, uint32_t value);
+/* The same write as MOV to CR0/CR3/CR4 does it (n = 0, 3, 4; n = 3 also for a task
+ * switch's CR3 load): false, with nothing changed, when the write would load the
+ * PDPTE registers and a present PDPTE has a reserved bit set; the caller raises
+ * #GP(0). */
+bool cpu_write_cr(struct cpu *cpu, int n, uint32_t value);
 /* Sets the CPL and points tlb_kind at its TLB array: the only way CPL changes. */
 void cpu_set_cpl(struct cpu *cpu, uint32_t cpl);
 void cpu_set_a20(struct cpu *cpu, bool enabled);

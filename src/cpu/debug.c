@@ -34,13 +34,31 @@ static uint32_t bp_len(const struct cpu *cpu, int n)
 
 static bool is_data_bp(const struct cpu *cpu, int n)
 {
-    /* RW = 01 writes, 11 reads or writes; 10 (I/O) needs CR4.DE and is not modelled. */
+    /* RW = 01 writes, 11 reads or writes. */
     return bp_enabled(cpu, n) && (bp_rw(cpu, n) & 1);
+}
+
+/* RW = 10 breaks on I/O reads and writes when CR4.DE = 1 (SDM Vol. 3, 17.2.4). With
+ * CR4.DE = 0 the encoding is undefined; bt86 lets such a breakpoint match nothing,
+ * which is what the code did before I/O breakpoints were modelled (the SDM gives
+ * no P6 behaviour to match). */
+static bool is_io_bp(const struct cpu *cpu, int n)
+{
+    return bp_enabled(cpu, n) && bp_rw(cpu, n) == 2 && (cpu->cr[4] & CR4_DE);
+}
+
+/* Whether [lo, lo + size - 1] overlaps breakpoint n's range: its address aligned
+ * down to its length (17.2.5), for memory and I/O alike. */
+static bool bp_overlaps(const struct cpu *cpu, int n, uint32_t lo, int size)
+{
+    uint32_t len = bp_len(cpu, n);
+    uint32_t first = cpu->dr[n] & ~(len - 1);
+    return lo <= first + len - 1 && first <= lo + (uint32_t)size - 1;
 }
 
 void debug_update(struct cpu *cpu)
 {
-    cpu->dr_data_bp = cpu->dr_exec_bp = false;
+    cpu->dr_data_bp = cpu->dr_exec_bp = cpu->dr_io_bp = false;
     for (int n = 0; n < 4; n++) {
         if (!bp_enabled(cpu, n))
             continue;
@@ -48,6 +66,8 @@ void debug_update(struct cpu *cpu)
             cpu->dr_exec_bp = true;
         if (bp_rw(cpu, n) & 1)
             cpu->dr_data_bp = true;
+        if (is_io_bp(cpu, n))
+            cpu->dr_io_bp = true;
     }
     mmu_flush(cpu);
 }
@@ -70,12 +90,18 @@ void debug_check_data(struct cpu *cpu, uint32_t linear, int size, bool write)
     for (int n = 0; n < 4; n++) {
         if (!is_data_bp(cpu, n) || (bp_rw(cpu, n) == 1 && !write))
             continue;
-        /* The breakpoint covers its address aligned down to its length (17.2.5). */
-        uint32_t len = bp_len(cpu, n);
-        uint32_t first = cpu->dr[n] & ~(len - 1);
-        if (linear <= first + len - 1 && first <= linear + (uint32_t)size - 1)
+        if (bp_overlaps(cpu, n, linear, size))
             cpu->db_pending |= 1u << n;
     }
+}
+
+void debug_check_io(struct cpu *cpu, uint16_t port, int size)
+{
+    /* A trap after the IN/OUT/INS/OUTS (17.3.1.2): recorded here, delivered by the
+     * execution loop once the instruction (or a REP's iteration) is done. */
+    for (int n = 0; n < 4; n++)
+        if (is_io_bp(cpu, n) && bp_overlaps(cpu, n, port, size))
+            cpu->db_pending |= 1u << n;
 }
 
 bool debug_check_exec(struct cpu *cpu)

@@ -1,5 +1,6 @@
 /* Debug registers and the debug exception (Intel SDM Vol. 3, chapter 17):
- * DR0-DR3 breakpoints enabled in DR7, status in DR6, and single-step with TF.
+ * DR0-DR3 instruction, data and I/O breakpoints enabled in DR7, status in DR6, and
+ * single-step with TF.
  * While any of them is active blocks are one instruction long (MODE_SINGLE), so the
  * checks sit between blocks in the execution loop. */
 #ifndef BT86_CPU_DEBUG_H
@@ -15,6 +16,11 @@
 /* Recomputes what DR7 enables (after MOV DR7 or reset) and flushes the TLB so
  * that pages with data breakpoints leave the fast path. */
 void debug_update(struct cpu *cpu);
+
+/* An I/O access to [port, port + size - 1] that an enabled I/O breakpoint (DR7
+ * R/W = 10 with CR4.DE = 1) covers: records the hit for the #DB trap after the
+ * instruction. Called by io_in/io_out when cpu->dr_io_bp is set. */
+void debug_check_io(struct cpu *cpu, uint16_t port, int size);
 
 /* Before the instruction at CS:EIP: an enabled instruction breakpoint on it raises
  * #DB as a fault (delivered here; returns true). */

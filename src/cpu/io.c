@@ -1,5 +1,6 @@
 /* Port I/O for the instruction handlers (see io.h). */
 #include "cpu/io.h"
+#include "cpu/debug.h"
 #include "cpu/exception.h"
 #include "cpu/flags.h"
 #include "cpu/task.h"
@@ -20,8 +21,12 @@ void io_permission_check(struct cpu *cpu, uint16_t port, int size)
     cpu_raise(cpu, EXC_GP, 0);
 }
 
+/* Both calls are the port access itself, after the permission check passed: that
+ * is when an I/O breakpoint matches (SDM Vol. 3, 17.3.1.2). */
 uint32_t io_in(struct cpu *cpu, uint16_t port, int size)
 {
+    if (cpu->dr_io_bp)
+        debug_check_io(cpu, port, size);
     if (!cpu->bus.io_read)
         return size_mask(size);
     return cpu->bus.io_read(cpu->bus.opaque, port, size) & size_mask(size);
@@ -29,6 +34,8 @@ uint32_t io_in(struct cpu *cpu, uint16_t port, int size)
 
 void io_out(struct cpu *cpu, uint16_t port, uint32_t value, int size)
 {
+    if (cpu->dr_io_bp)
+        debug_check_io(cpu, port, size);
     if (cpu->bus.io_write)
         cpu->bus.io_write(cpu->bus.opaque, port, value & size_mask(size), size);
 }

@@ -37,7 +37,12 @@ static void tlb_fill(struct cpu *cpu, enum tlb_kind kind, uint32_t linear, uint6
 
 static struct walk_ctx walk_ctx_for(const struct cpu *cpu, enum tlb_kind kind)
 {
-    return (struct walk_ctx){cpu->cr[0], cpu->cr[3], cpu->cr[4], cpu->efer, kind == TLB_USER};
+    return (struct walk_ctx){.cr0 = cpu->cr[0],
+                             .cr3 = cpu->cr[3],
+                             .cr4 = cpu->cr[4],
+                             .efer = cpu->efer,
+                             .user = kind == TLB_USER,
+                             .pdpte = cpu->pdpte};
 }
 
 uint64_t mmu_translate(struct cpu *cpu, uint32_t linear, enum access_kind access,

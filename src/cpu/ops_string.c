@@ -254,7 +254,12 @@ static inline void rep_run(struct cpu *cpu, const struct insn *i, str_once_fn on
             cpu->budget -= (int32_t)done;
             if (count == 0 || (i->cc == REP_E && !zf) || (i->cc == REP_NE && zf))
                 break;
-            if (cpu->budget < 0) {
+            /* A data or I/O breakpoint hit in this iteration: the #DB trap comes
+             * after it, with EIP at the instruction and the registers describing
+             * what is left (SDM Vol. 3, 17.3.1.2: repeated INS/OUTS trap after the
+             * iteration that hit; a P6 reports REP MOVS/STOS one iteration late,
+             * which bt86 does not imitate). */
+            if (cpu->budget < 0 || (cpu->db_pending & 0xfu)) {
                 finished = false;
                 break;
             }

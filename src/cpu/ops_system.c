@@ -51,16 +51,19 @@ static void mov_to_cr(struct cpu *cpu, const struct insn *i)
         v &= CR0_VALID;
         if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD)))
             cpu_raise(cpu, EXC_GP, 0);
-        cpu_set_cr0(cpu, v);
         break;
-    case 2: cpu->cr[2] = v; break;
-    case 3: cpu_set_cr3(cpu, v); break;
+    case 2: cpu->cr[2] = v; return;
+    case 3: break;
     default:
         if (v & ~CR4_VALID)
             cpu_raise(cpu, EXC_GP, 0);
-        cpu_set_cr4(cpu, v);
         break;
     }
+    /* A write that loads the PAE PDPTE registers is #GP(0), and changes nothing,
+     * when a present PDPTE has a reserved bit set (SDM Vol. 2, MOV CR, protected
+     * mode exceptions; Vol. 3, 4.4.1). */
+    if (!cpu_write_cr(cpu, i->reg, v))
+        cpu_raise(cpu, EXC_GP, 0);
 }
 
 static void mov_from_cr(struct cpu *cpu, const struct insn *i)
@@ -92,10 +95,14 @@ static void check_dr_access(struct cpu *cpu)
     }
 }
 
+/* The #UD for DR4/DR5 with CR4.DE comes first: the SDM's MOV DR pseudocode tests
+ * it before DR7.GD, and as an invalid-opcode fault it outranks the #GP for CPL > 0
+ * (SDM Vol. 3, table 6-2). So with GD set, MOV DR4 is #UD and leaves DR6.BD and GD
+ * alone. */
 static void mov_to_dr(struct cpu *cpu, const struct insn *i)
 {
-    check_dr_access(cpu);
     int n = dr_index(cpu, i->reg);
+    check_dr_access(cpu);
     uint32_t v = cpu->reg[i->rm];
     if (n == 6)
         cpu->dr[6] = debug_dr6_value(v);
@@ -109,8 +116,9 @@ static void mov_to_dr(struct cpu *cpu, const struct insn *i)
 
 static void mov_from_dr(struct cpu *cpu, const struct insn *i)
 {
+    int n = dr_index(cpu, i->reg);
     check_dr_access(cpu);
-    cpu->reg[i->rm] = cpu->dr[dr_index(cpu, i->reg)];
+    cpu->reg[i->rm] = cpu->dr[n];
 }
 
 bool select_mov_crdr(struct insn *i, struct decoded *d)

@@ -212,10 +212,18 @@ void task_switch(struct cpu *cpu, uint16_t sel, struct descriptor *d, enum task_
 
     /* From here on faults happen in the new task (SDM Vol. 3, 7.3 step 12). */
     cpu->cr[0] |= CR0_TS;
-    if (is32 && (cpu->cr[0] & CR0_PG) && t.cr3 != cpu->cr[3])
-        cpu_set_cr3(cpu, t.cr3);
-    else if (is32)
+    /* With PAE paging a CR3 change loads the PDPTE registers (SDM Vol. 3, 4.4.1).
+     * A present PDPTE with a reserved bit is #GP(0), raised below in the new task
+     * once its state is in (the SDM's task-switch checks do not list this case;
+     * this is the MOV to CR3 rule applied after the commit point). */
+    bool pdptes_ok = true;
+    if (is32 && (cpu->cr[0] & CR0_PG) && t.cr3 != cpu->cr[3]) {
+        pdptes_ok = cpu_write_cr(cpu, 3, t.cr3);
+        if (!pdptes_ok)
+            cpu_set_cr3(cpu, t.cr3);
+    } else if (is32) {
         cpu->cr[3] = t.cr3;
+    }
     cpu_set_eflags(cpu, t.eflags);
     cpu->eip = t.eip;
     cpu->eip_committed = true;
@@ -228,6 +236,8 @@ void task_switch(struct cpu *cpu, uint16_t sel, struct descriptor *d, enum task_
         segment_derive(&cpu->seg[s], false);
     }
     load_task_segments(cpu, &t, ext);
+    if (!pdptes_ok)
+        cpu_raise(cpu, EXC_GP, 0);
     if (cpu->eip > cpu->seg[SEG_CS].limit)
         cpu_raise(cpu, EXC_GP, 0);
     cpu->eip_committed = false;

@@ -80,19 +80,20 @@ static enum walk_status walk_legacy(struct phys_space *ps, const struct walk_ctx
     return WALK_OK;
 }
 
-/* The PDPTEs are read here, at walk time. A real CPU loads the four PDPTEs into
- * registers when CR3 is written (SDM Vol. 3, 4.4.1), so a later change to the PDPT
- * in memory has no effect until the next CR3 load, and a reserved bit in a present
- * PDPTE makes the MOV to CR3 fault with #GP instead. Here such a PDPTE gives a #PF
- * with RSVD at the first access through it. */
+/* The PDPTE comes from the CPU's PDPTE registers, loaded at MOV to CR3 and the
+ * other events of SDM Vol. 3, 4.4.1, so a change to the PDPT in memory has no
+ * effect until the next load. A loaded PDPTE with a reserved bit can only come
+ * from a load that was not checked (a loader's or a test's control-register
+ * write; MOV to CR raises #GP(0) instead): it gives a #PF with RSVD here. */
 static enum walk_status walk_pae(struct phys_space *ps, const struct walk_ctx *ctx, uint32_t linear,
                                  struct walk *w)
 {
     bool nxe = (ctx->efer & WALK_EFER_NXE) != 0;
     uint64_t rsvd = PAE_HIGH_RSVD & ~(nxe ? PTE_XD : 0);
 
-    uint64_t pdpte_addr = (ctx->cr3 & 0xffffffe0u) | ((linear >> 30) << 3);
-    uint64_t pdpte = phys_read(ps, pdpte_addr, 8);
+    uint64_t pdpte = ctx->pdpte
+                         ? ctx->pdpte[linear >> 30]
+                         : phys_read(ps, (ctx->cr3 & 0xffffffe0u) | ((linear >> 30) << 3), 8);
     if (!(pdpte & PTE_P))
         return WALK_NOT_PRESENT;
     if (pdpte & PDPTE_RSVD)
@@ -138,6 +139,18 @@ static enum walk_status walk_pae(struct phys_space *ps, const struct walk_ctx *c
     w->us = (pde & pte & PTE_US) != 0;
     w->xd = nxe && ((pde | pte) & PTE_XD);
     return WALK_OK;
+}
+
+bool paging_load_pdptes(struct phys_space *ps, uint32_t cr3, uint64_t pdpte[PAGING_PDPTES])
+{
+    /* CR3 bits 31:5 hold the 32-byte aligned PDPT (SDM Vol. 3, table 4-7). */
+    bool valid = true;
+    for (uint32_t k = 0; k < PAGING_PDPTES; k++) {
+        pdpte[k] = phys_read(ps, (cr3 & 0xffffffe0u) + 8 * k, 8);
+        if ((pdpte[k] & PTE_P) && (pdpte[k] & PDPTE_RSVD))
+            valid = false;
+    }
+    return valid;
 }
 
 /* Sets bits in an entry as the CPU's locked read-modify-write does, and writes

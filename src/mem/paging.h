@@ -47,11 +47,20 @@
 
 enum mem_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
+/* PAE: the four PDPTE registers (SDM Vol. 3, 4.4.1). The CPU owns them and loads
+ * them with paging_load_pdptes when a control-register write or a task switch says
+ * so; walks then use them instead of the PDPT in memory. */
+#define PAGING_PDPTES 4
+
 struct walk_ctx {
     uint32_t cr0, cr3, cr4; /* CR0.PG/WP; CR3 (PD base, or PAE PDPT base in 31:5); CR4 */
     uint64_t efer;          /* only NXE (bit 11) matters */
     bool user;              /* a user-mode access: CPL 3 and not an implicit supervisor
                                access such as a descriptor-table read */
+    /* PAE only: the PDPTE registers, indexed by linear[31:30]. NULL (a tool with no
+     * CPU behind it, such as a monitor looking at another address space) reads the
+     * PDPT at CR3 in memory at every walk instead. */
+    const uint64_t *pdpte;
 };
 
 struct walk_result {
@@ -85,5 +94,11 @@ bool page_walk(struct phys_space *ps, const struct walk_ctx *ctx, uint32_t linea
  * translation (not present or reserved bit), with *fault filled as for a read. */
 bool page_walk_peek(struct phys_space *ps, const struct walk_ctx *ctx, uint32_t linear,
                     struct walk_result *out, struct page_fault *fault);
+
+/* Loads the four PDPTEs of the PDPT at cr3[31:5] into pdpte[] (SDM Vol. 3, 4.4.1).
+ * Returns false when a present PDPTE has a reserved bit set (bits 2:1, 8:5 or
+ * 63:MAXPHYADDR): the MOV to CR that asked for the load then raises #GP(0) and keeps
+ * its old state. pdpte[] is filled either way. */
+bool paging_load_pdptes(struct phys_space *ps, uint32_t cr3, uint64_t pdpte[PAGING_PDPTES]);
 
 #endif

@@ -251,4 +251,8 @@ uint64_t cpu_cycles(const struct cpu *cpu)
 void cpu_stall(struct cpu *cpu, uint64_t cycles)
 {
     cpu->stall_cycles += cycles;
+    /* The budget counts clock cycles up to the next device deadline: a stall
+     * inside a run brings the run's end closer, so timers are not served late. */
+    int64_t left = (int64_t)cpu->budget - (int64_t)(cycles > INT32_MAX ? INT32_MAX : cycles);
+    cpu->budget = left < INT32_MIN ? INT32_MIN : (int32_t)left;
 }

@@ -153,7 +153,7 @@ struct cpu {
     uint32_t eip;
     uint32_t eflags; /* arithmetic bits are stale while lazy.op != LAZY_NONE */
     struct lazy_flags lazy;
-    int32_t budget; /* instructions left in this run; <= 0 ends the run at the next block */
+    int32_t budget; /* cycles left in this run (instructions and stalls); <= 0 ends it */
     uint32_t cpl;
     uint64_t icount;             /* retired instructions since reset */
     struct tlb_entry *tlb_kind;  /* tlb.entries[kind] for the current CPL */

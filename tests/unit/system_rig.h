@@ -1,7 +1,7 @@
-/* A protected-mode test rig for the system-architecture tests: 8 MiB of RAM with a
- * flat GDT, an IDT whose exception stubs record what arrived, a TSS for ring
- * transitions, and optional identity paging. Code is placed in guest RAM and run
- * until HLT.
+/* The protected-mode layer of cpu_rig.h for the system-architecture tests: 8 MiB of
+ * RAM with a flat GDT, an IDT whose exception stubs record what arrived, a TSS for
+ * ring transitions, and optional identity paging. Code is placed in guest RAM and
+ * run until HLT.
  *
  * Guest memory map:
  *   0x1000 GDT (32 entries)    0x2000 IDT (256 gates)    0x3000 TSS0, 0x3200 TSS1
@@ -14,16 +14,7 @@
 #ifndef BT86_TESTS_SYSTEM_RIG_H
 #define BT86_TESTS_SYSTEM_RIG_H
 
-#include "cpu/cpu.h"
-
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
+#include "cpu_rig.h"
 
 #define GDT_BASE  0x1000u
 #define IDT_BASE  0x2000u
@@ -47,25 +38,6 @@
 #define SEL_TSS0  0x28
 #define SEL_TSS1  0x30
 
-/* Attribute words (struct segment.attr) of flat 32-bit segments. */
-#define ATTR_CODE0 0xc09bu
-#define ATTR_DATA0 0xc093u
-
-struct rig {
-    struct phys_space ps;
-    struct cpu *cpu;
-};
-
-static inline void wr32(struct rig *r, uint32_t addr, uint32_t v)
-{
-    phys_write(&r->ps, addr, v, 4);
-}
-
-static inline uint32_t rd32(struct rig *r, uint32_t addr)
-{
-    return (uint32_t)phys_read(&r->ps, addr, 4);
-}
-
 /* A segment descriptor: access byte (P DPL S type) and flags nibble (G D/B L AVL). */
 static inline void gdt_set(struct rig *r, int index, uint32_t base, uint32_t limit, uint8_t access,
                            uint8_t flags)
@@ -73,8 +45,8 @@ static inline void gdt_set(struct rig *r, int index, uint32_t base, uint32_t lim
     uint32_t lo = (limit & 0xffff) | (base << 16);
     uint32_t hi = ((base >> 16) & 0xff) | ((uint32_t)access << 8) | (limit & 0xf0000u) |
                   ((uint32_t)flags << 20) | (base & 0xff000000u);
-    wr32(r, GDT_BASE + 8 * (uint32_t)index, lo);
-    wr32(r, GDT_BASE + 8 * (uint32_t)index + 4, hi);
+    wr(r, GDT_BASE + 8 * (uint32_t)index, lo, 4);
+    wr(r, GDT_BASE + 8 * (uint32_t)index + 4, hi, 4);
 }
 
 /* A gate: type 0x8e interrupt, 0x8f trap, 0x85 task, 0x8c call gate (P set; DPL
@@ -82,8 +54,8 @@ static inline void gdt_set(struct rig *r, int index, uint32_t base, uint32_t lim
 static inline void gate_write(struct rig *r, uint32_t at, uint16_t sel, uint32_t off, uint8_t type,
                               int dpl, int params)
 {
-    wr32(r, at, (off & 0xffff) | ((uint32_t)sel << 16));
-    wr32(r, at + 4, (off & 0xffff0000u) | ((uint32_t)(type | (dpl << 5)) << 8) | (uint32_t)params);
+    wr(r, at, (off & 0xffff) | ((uint32_t)sel << 16), 4);
+    wr(r, at + 4, (off & 0xffff0000u) | ((uint32_t)(type | (dpl << 5)) << 8) | (uint32_t)params, 4);
 }
 
 static inline void idt_set(struct rig *r, int vector, uint16_t sel, uint32_t off, uint8_t type,
@@ -92,34 +64,26 @@ static inline void idt_set(struct rig *r, int vector, uint16_t sel, uint32_t off
     gate_write(r, IDT_BASE + 8 * (uint32_t)vector, sel, off, type, dpl, 0);
 }
 
-static inline void load(struct rig *r, uint32_t addr, const uint8_t *bytes, size_t len)
-{
-    assert_true(phys_copy_to(&r->ps, addr, bytes, len));
-}
-
 /* A 32-bit TSS for task B at base: registers as given, flat ring-0 segments. */
 static inline void tss_task(struct rig *r, uint32_t base, uint32_t eip, uint32_t esp,
                             uint32_t eflags)
 {
     for (uint32_t off = 0; off < 0x68; off += 4)
-        wr32(r, base + off, 0);
-    wr32(r, base + 0x1c, r->cpu->cr[3]);
-    wr32(r, base + 0x20, eip);
-    wr32(r, base + 0x24, eflags);
-    wr32(r, base + 0x38, esp);
-    wr32(r, base + 0x4c, SEL_CODE0);
+        wr(r, base + off, 0, 4);
+    wr(r, base + 0x1c, r->cpu->cr[3], 4);
+    wr(r, base + 0x20, eip, 4);
+    wr(r, base + 0x24, eflags, 4);
+    wr(r, base + 0x38, esp, 4);
+    wr(r, base + 0x4c, SEL_CODE0, 4);
     for (uint32_t off = 0x48; off <= 0x5c; off += 4)
         if (off != 0x4c)
-            wr32(r, base + off, SEL_DATA0);
-    wr32(r, base + 0x64, 0x00680000u); /* I/O map base past the limit: no bitmap */
+            wr(r, base + off, SEL_DATA0, 4);
+    wr(r, base + 0x64, 0x00680000u, 4); /* I/O map base past the limit: no bitmap */
 }
 
-static inline int rig_setup(void **state)
+static inline int system_setup(void **state)
 {
-    struct rig *r = calloc(1, sizeof *r);
-    assert_true(phys_init(&r->ps, 8u << 20));
-    r->cpu = cpu_create(&r->ps);
-    assert_non_null(r->cpu);
+    struct rig *r = rig_create(state, 8u << 20);
     struct cpu *cpu = r->cpu;
 
     gdt_set(r, 1, 0, 0xfffff, 0x9b, 0xc);
@@ -140,59 +104,39 @@ static inline int rig_setup(void **state)
         load(r, at, b, sizeof b);
         idt_set(r, v, SEL_CODE0, at, 0x8e, 0);
     }
-    phys_write(&r->ps, MARK, 0xff, 1);
+    wr(r, MARK, 0xff, 1);
     tss_task(r, TSS0, 0, 0, 2);
-    wr32(r, TSS0 + 4, STACK0); /* ESP0 */
-    wr32(r, TSS0 + 8, SEL_DATA0);
+    wr(r, TSS0 + 4, STACK0, 4); /* ESP0 */
+    wr(r, TSS0 + 8, SEL_DATA0, 4);
     /* Identity page table for 0-4 MiB, user and writable (used when paging is on). */
     for (uint32_t p = 0; p < 1024; p++)
-        wr32(r, PT0 + 4 * p, (p << 12) | 0x7);
-    wr32(r, PD, PT0 | 0x7);
+        wr(r, PT0 + 4 * p, (p << 12) | 0x7, 4);
+    wr(r, PD, PT0 | 0x7, 4);
 
     cpu->gdtr.base = GDT_BASE;
     cpu->gdtr.limit = 32 * 8 - 1;
     cpu->idtr.base = IDT_BASE;
     cpu->idtr.limit = 256 * 8 - 1;
-    cpu_set_cr0(cpu, cpu->cr[0] | CR0_PE);
-    cpu_set_seg_cache(cpu, SEG_CS, SEL_CODE0, 0, 0xffffffffu, ATTR_CODE0);
-    for (int s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            cpu_set_seg_cache(cpu, (enum seg_reg)s, SEL_DATA0, 0, 0xffffffffu, ATTR_DATA0);
+    cpu_set_flat32(cpu, SEL_CODE0); /* the caches of GDT entries 1 and 2 */
     cpu_set_seg_cache(cpu, SEG_TR, SEL_TSS0, TSS0, 0x67, 0x8b);
     cpu_set_seg_cache(cpu, SEG_LDTR, 0, 0, 0, 0);
     cpu->reg[REG_ESP] = STACK0;
-    *state = r;
     return 0;
 }
 
-static inline int rig_teardown(void **state)
-{
-    struct rig *r = *state;
-    cpu_destroy(r->cpu);
-    phys_free(&r->ps);
-    free(r);
-    return 0;
-}
-
-/* Runs from eip until the CPU halts (or the budget ends); returns the exit. */
-static inline enum cpu_exit run_at(struct rig *r, uint32_t eip)
-{
-    r->cpu->eip = eip;
-    r->cpu->halted = false;
-    return cpu_run(r->cpu, 200000);
-}
+#define SYSTEM_TEST(fn) cmocka_unit_test_setup_teardown(fn, system_setup, rig_teardown)
 
 /* Loads ring-0 code at CODE0 and runs it to HLT. */
 static inline void run0(struct rig *r, const uint8_t *code, size_t len)
 {
     load(r, CODE0, code, len);
-    assert_int_equal(run_at(r, CODE0), CPU_EXIT_HALT);
+    assert_int_equal(rig_run_at(r, CODE0), CPU_EXIT_HALT);
 }
 
 /* The vector the stubs saw last (0xff: none) and the dword k slots above ESP. */
 static inline int last_vector(struct rig *r)
 {
-    return (int)phys_read(&r->ps, MARK, 1);
+    return (int)rd(r, MARK, 1);
 }
 
 static inline uint32_t frame(struct rig *r, int k)
@@ -201,6 +145,52 @@ static inline uint32_t frame(struct rig *r, int k)
     uint32_t v = 0;
     assert_true(cpu_read_linear(r->cpu, esp + 4 * (uint32_t)k, &v, 4));
     return v;
+}
+
+/* Runs a ring-0 snippet on the ring-0 stack with no event recorded yet; returns
+ * the vector the stubs saw (0xff: none). */
+static inline int run_snippet(struct rig *r, const uint8_t *code, size_t len)
+{
+    wr(r, MARK, 0xff, 1);
+    wr(r, COUNT, 0, 4);
+    r->cpu->reg[REG_ESP] = STACK0;
+    run0(r, code, len);
+    return last_vector(r);
+}
+
+/* Ring 0 -> ring 3 by IRET to CODE3 (stack STACK3, IF set); returns the vector
+ * that ended the ring-3 code. */
+static inline int run_ring3(struct rig *r)
+{
+    static const uint8_t to_ring3[] = {
+        0x6a, 0x23,                   /* push 0x23 */
+        0x68, 0x00, 0x90, 0x00, 0x00, /* push 0x9000 */
+        0x68, 0x02, 0x02, 0x00, 0x00, /* push 0x202 */
+        0x6a, 0x1b,                   /* push 0x1b */
+        0x68, 0x00, 0x10, 0x02, 0x00, /* push 0x21000 */
+        0xcf,                         /* iretd */
+    };
+    return run_snippet(r, to_ring3, sizeof to_ring3);
+}
+
+/* IRETD to V86 at 2100:0000 (linear CODE3) with SS:SP = 0800:1000, DS = 0800 and
+ * eflags (VM and bit 1 added); returns the vector that ended the V86 code. */
+static inline int run_v86(struct rig *r, uint32_t eflags)
+{
+    static const uint8_t to_v86[] = {
+        0x6a, 0x00,                   /* push dword 0x0 */
+        0x6a, 0x00,                   /* push dword 0x0 */
+        0x68, 0x00, 0x08, 0x00, 0x00, /* push dword 0x800 */
+        0x6a, 0x00,                   /* push dword 0x0 */
+        0x68, 0x00, 0x08, 0x00, 0x00, /* push dword 0x800 */
+        0x68, 0x00, 0x10, 0x00, 0x00, /* push dword 0x1000 */
+        0x53,                         /* push ebx */
+        0x68, 0x00, 0x21, 0x00, 0x00, /* push dword 0x2100 */
+        0x6a, 0x00,                   /* push dword 0x0 */
+        0xcf,                         /* iretd */
+    };
+    r->cpu->reg[REG_EBX] = eflags | FLAG_VM | FLAG_FIXED1;
+    return run_snippet(r, to_v86, sizeof to_v86);
 }
 
 #endif

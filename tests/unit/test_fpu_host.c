@@ -13,7 +13,7 @@
  *   test_fpu_host [--cases N-per-insn] [--seed S] [--insn NAME] [--verbose]
  * BT86_FPU_CASES sets the default case count. */
 #include "cpu/cpu.h"
-#include "x87_host_cli.h"
+#include "x87_host_rig.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -190,49 +190,49 @@ static const struct tmpl tmpls[] = {
 
 /* ---- random values ---- */
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
+/* xorshift64 on struct rng's state (not x87_host_rig.h's SplitMix64 rng_next): a
+ * seed must keep giving the cases it gave before. */
+static uint64_t rnd(struct rng *rng)
 {
-    uint64_t x = rng_state;
+    uint64_t x = rng->s;
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    return rng_state = x;
+    return rng->s = x;
 }
 
-static uint64_t rnd_mant(void)
+static uint64_t rnd_mant(struct rng *rng)
 {
-    switch (rnd() % 6) {
+    switch (rnd(rng) % 6) {
     case 0: return ~0ull;
     case 1: return 1ull << 63;
-    case 2: return (1ull << 63) | (rnd() & 0xFF);
-    case 3: return (1ull << 63) | (rnd() << 40);
-    case 4: return (1ull << 63) | (~0ull >> (rnd() % 64));
-    default: return rnd() | (1ull << 63);
+    case 2: return (1ull << 63) | (rnd(rng) & 0xFF);
+    case 3: return (1ull << 63) | (rnd(rng) << 40);
+    case 4: return (1ull << 63) | (~0ull >> (rnd(rng) % 64));
+    default: return rnd(rng) | (1ull << 63);
     }
 }
 
 /* An 80-bit value of any class, sometimes related to `near` (close exponents
  * make cancellations, remainders and compares interesting). */
-static void rnd_f80(uint8_t *b, const uint8_t *near)
+static void rnd_f80(struct rng *rng, uint8_t *b, const uint8_t *near)
 {
-    uint64_t m = rnd_mant();
+    uint64_t m = rnd_mant(rng);
     uint16_t e;
-    uint16_t sign = (rnd() & 1) ? 0x8000 : 0;
-    switch (rnd() % 20) {
+    uint16_t sign = (rnd(rng) & 1) ? 0x8000 : 0;
+    switch (rnd(rng) % 20) {
     case 0: m = 0, e = 0; break;
-    case 1: m >>= 1 + rnd() % 63, e = 0; break; /* denormal */
-    case 2: e = 0; break;                       /* pseudo-denormal */
-    case 3: m = 1ull << 63, e = 0x7FFF; break;  /* infinity */
-    case 4: m |= 3ull << 62, e = 0x7FFF; break; /* QNaN */
+    case 1: m >>= 1 + rnd(rng) % 63, e = 0; break; /* denormal */
+    case 2: e = 0; break;                          /* pseudo-denormal */
+    case 3: m = 1ull << 63, e = 0x7FFF; break;     /* infinity */
+    case 4: m |= 3ull << 62, e = 0x7FFF; break;    /* QNaN */
     case 5: /* SNaN */ m = (m & ~(1ull << 62)) | (1ull << 63) | 1, e = 0x7FFF; break;
     case 6: m = 3ull << 62, e = 0x7FFF, sign = 0x8000; break; /* indefinite */
     case 7: /* unsupported: unnormal, pseudo-infinity/NaN */
-        m &= ~(1ull << 63), e = (rnd() & 1) ? 0x7FFF : (uint16_t)(1 + rnd() % 0x7FFE);
+        m &= ~(1ull << 63), e = (rnd(rng) & 1) ? 0x7FFF : (uint16_t)(1 + rnd(rng) % 0x7FFE);
         break;
     case 8: { /* small integer */
-        int v = (int)(rnd() % 2001) - 1000;
+        int v = (int)(rnd(rng) % 2001) - 1000;
         if (v == 0)
             v = 7;
         unsigned a = (unsigned)(v < 0 ? -v : v);
@@ -240,13 +240,13 @@ static void rnd_f80(uint8_t *b, const uint8_t *near)
         m = (uint64_t)a << sh, e = (uint16_t)(0x3FFF + 63 - sh), sign = v < 0 ? 0x8000 : 0;
         break;
     }
-    case 9: e = (uint16_t)(0x7FFE - rnd() % 70); break;
-    case 10: e = (uint16_t)(1 + rnd() % 70); break;
+    case 9: e = (uint16_t)(0x7FFE - rnd(rng) % 70); break;
+    case 10: e = (uint16_t)(1 + rnd(rng) % 70); break;
     case 11: /* f32/f64 range edges */
     {
         static const uint16_t edges[] = {0x3F80, 0x3F81, 0x3F6A, 0x3F69, 0x407E, 0x407F,
                                          0x3C00, 0x3C01, 0x3BCD, 0x43FE, 0x43FF, 0x3FFF};
-        e = (uint16_t)(edges[rnd() % 12] + (int)(rnd() % 5) - 2);
+        e = (uint16_t)(edges[rnd(rng) % 12] + (int)(rnd(rng) % 5) - 2);
         break;
     }
     case 12:
@@ -256,17 +256,17 @@ static void rnd_f80(uint8_t *b, const uint8_t *near)
             uint16_t ne = (uint16_t)((near[8] | near[9] << 8) & 0x7FFF);
             uint64_t nm;
             memcpy(&nm, near, 8);
-            e = (uint16_t)(ne + (int)(rnd() % 9) - 4);
+            e = (uint16_t)(ne + (int)(rnd(rng) % 9) - 4);
             if (e == 0 || e >= 0x7FFF)
                 e = ne;
-            m = (rnd() & 1) ? nm + (rnd() % 5) - 2 : nm ^ (rnd() & 0xFFFF);
+            m = (rnd(rng) & 1) ? nm + (rnd(rng) % 5) - 2 : nm ^ (rnd(rng) & 0xFFFF);
             m |= 1ull << 63;
             break;
         }
         /* fall through */
-    case 15: e = (uint16_t)(1 + rnd() % 0x7FFE); break;
-    case 16: e = (uint16_t)(0x3FFF + 64 - rnd() % 130); break; /* around integers */
-    default: e = (uint16_t)(0x3FFF + (int)(rnd() % 200) - 100); break;
+    case 15: e = (uint16_t)(1 + rnd(rng) % 0x7FFE); break;
+    case 16: e = (uint16_t)(0x3FFF + 64 - rnd(rng) % 130); break; /* around integers */
+    default: e = (uint16_t)(0x3FFF + (int)(rnd(rng) % 200) - 100); break;
     }
     memcpy(b, &m, 8);
     e |= sign;
@@ -274,110 +274,110 @@ static void rnd_f80(uint8_t *b, const uint8_t *near)
     b[9] = (uint8_t)(e >> 8);
 }
 
-static uint64_t rnd_real(int frac_bits, int exp_bits)
+static uint64_t rnd_real(struct rng *rng, int frac_bits, int exp_bits)
 {
     uint64_t emax = (1ull << exp_bits) - 1, fmask = (1ull << frac_bits) - 1;
-    uint64_t f = rnd() & fmask, e;
-    switch (rnd() % 10) {
+    uint64_t f = rnd(rng) & fmask, e;
+    switch (rnd(rng) % 10) {
     case 0: f = 0, e = 0; break;
     case 1: e = 0; break;
     case 2: f = 0, e = emax; break;
     case 3: f |= 1ull << (frac_bits - 1), e = emax; break;
     case 4: f = (f & ~(1ull << (frac_bits - 1))) | 1, e = emax; break;
-    case 5: e = 1 + rnd() % 4; break;
-    case 6: e = emax - 1 - rnd() % 4; break;
-    default: e = (emax >> 1) + (rnd() % 80) - 40; break;
+    case 5: e = 1 + rnd(rng) % 4; break;
+    case 6: e = emax - 1 - rnd(rng) % 4; break;
+    default: e = (emax >> 1) + (rnd(rng) % 80) - 40; break;
     }
-    return (rnd() & 1) << (frac_bits + exp_bits) | e << frac_bits | f;
+    return (rnd(rng) & 1) << (frac_bits + exp_bits) | e << frac_bits | f;
 }
 
-static int64_t rnd_int(int bits)
+static int64_t rnd_int(struct rng *rng, int bits)
 {
-    switch (rnd() % 5) {
-    case 0: return (int64_t)(rnd() % 200) - 100;
+    switch (rnd(rng) % 5) {
+    case 0: return (int64_t)(rnd(rng) % 200) - 100;
     case 1: return bits == 64 ? INT64_MIN : -(1ll << (bits - 1));
     case 2: return bits == 64 ? INT64_MAX : (1ll << (bits - 1)) - 1;
-    default: return (int64_t)(rnd() << (64 - bits)) >> (64 - bits);
+    default: return (int64_t)(rnd(rng) << (64 - bits)) >> (64 - bits);
     }
 }
 
 /* A random state image (32-bit protected FNSAVE layout) with no unmasked
  * exception pending, so that FRSTOR and the instruction do not trap at once. */
-static void rnd_state(uint8_t *img)
+static void rnd_state(struct rng *rng, uint8_t *img)
 {
     memset(img, 0, 108);
-    uint16_t cw = (uint16_t)(0x0040 | (rnd() & 0x0F00) | 0x3F);
-    if (rnd() % 3 == 0)
-        cw &= (uint16_t) ~(1u << (rnd() % 6));
-    if (rnd() % 8 == 0)
-        cw &= (uint16_t) ~(rnd() & 0x3F);
-    uint16_t flags = (uint16_t)(rnd() & 0x7F & (cw | 0x40));
+    uint16_t cw = (uint16_t)(0x0040 | (rnd(rng) & 0x0F00) | 0x3F);
+    if (rnd(rng) % 3 == 0)
+        cw &= (uint16_t) ~(1u << (rnd(rng) % 6));
+    if (rnd(rng) % 8 == 0)
+        cw &= (uint16_t) ~(rnd(rng) & 0x3F);
+    uint16_t flags = (uint16_t)(rnd(rng) & 0x7F & (cw | 0x40));
     if (flags & 0x40 && !(cw & 1))
         flags &= (uint16_t)~0x40;
-    uint16_t sw = (uint16_t)(flags | (rnd() & 0x4700) | (rnd() & 0x3800));
-    uint16_t tw = (uint16_t)rnd();
-    if (rnd() % 4 == 0)
+    uint16_t sw = (uint16_t)(flags | (rnd(rng) & 0x4700) | (rnd(rng) & 0x3800));
+    uint16_t tw = (uint16_t)rnd(rng);
+    if (rnd(rng) % 4 == 0)
         tw = 0; /* all valid */
-    if (rnd() % 8 == 0)
+    if (rnd(rng) % 8 == 0)
         tw = 0xFFFF;
     uint32_t v[3] = {0xFFFF0000u | cw, 0xFFFF0000u | sw, 0xFFFF0000u | tw};
     memcpy(img, v, 12);
     for (int k = 0; k < 8; k++)
-        rnd_f80(img + 28 + 10 * k, k ? img + 28 + 10 * (k - 1) : NULL);
+        rnd_f80(rng, img + 28 + 10 * k, k ? img + 28 + 10 * (k - 1) : NULL);
 }
 
-static void rnd_operand(enum operand kind, uint8_t *buf, const uint8_t *st0)
+static void rnd_operand(struct rng *rng, enum operand kind, uint8_t *buf, const uint8_t *st0)
 {
     for (int k = 0; k < 32; k++)
-        buf[k] = (uint8_t)rnd();
+        buf[k] = (uint8_t)rnd(rng);
     switch (kind) {
     case OPND_M32: {
-        uint32_t v = (uint32_t)rnd_real(23, 8);
+        uint32_t v = (uint32_t)rnd_real(rng, 23, 8);
         memcpy(buf, &v, 4);
         break;
     }
     case OPND_M64: {
-        uint64_t v = rnd_real(52, 11);
+        uint64_t v = rnd_real(rng, 52, 11);
         memcpy(buf, &v, 8);
         break;
     }
-    case OPND_M80: rnd_f80(buf, st0); break;
+    case OPND_M80: rnd_f80(rng, buf, st0); break;
     case OPND_I16: {
-        int16_t v = (int16_t)rnd_int(16);
+        int16_t v = (int16_t)rnd_int(rng, 16);
         memcpy(buf, &v, 2);
         break;
     }
     case OPND_I32: {
-        int32_t v = (int32_t)rnd_int(32);
+        int32_t v = (int32_t)rnd_int(rng, 32);
         memcpy(buf, &v, 4);
         break;
     }
     case OPND_I64: {
-        int64_t v = rnd_int(64);
+        int64_t v = rnd_int(rng, 64);
         memcpy(buf, &v, 8);
         break;
     }
     case OPND_BCD:
         for (int k = 0; k < 9; k++)
-            buf[k] = (uint8_t)((rnd() % 10) << 4 | rnd() % 10);
-        buf[9] = (rnd() & 1) ? 0x80 : 0;
+            buf[k] = (uint8_t)((rnd(rng) % 10) << 4 | rnd(rng) % 10);
+        buf[9] = (rnd(rng) & 1) ? 0x80 : 0;
         break;
     case OPND_CW: break;
     case OPND_ENV: {
         uint8_t st[108];
-        rnd_state(st);
+        rnd_state(rng, st);
         memcpy(buf, st, 12);
         /* any exception flags, pending or not: only FNSAVE follows */
-        buf[4] = (uint8_t)(buf[4] | (rnd() & 0x3F));
+        buf[4] = (uint8_t)(buf[4] | (rnd(rng) & 0x3F));
         break;
     }
     case OPND_ENV16: {
         uint8_t st[108];
-        rnd_state(st);
+        rnd_state(rng, st);
         memcpy(buf, st, 2);
         memcpy(buf + 2, st + 4, 2);
         memcpy(buf + 4, st + 8, 2);
-        buf[2] = (uint8_t)(buf[2] | (rnd() & 0x3F));
+        buf[2] = (uint8_t)(buf[2] | (rnd(rng) & 0x3F));
         break;
     }
     default: break;
@@ -506,8 +506,8 @@ static void dump(const char *who, const struct result *r)
     printf("\n");
 }
 
-static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, long cases,
-                    bool verbose)
+static int run_tmpl(struct guest *g, struct rng *rng, uint8_t *hostmem, const struct tmpl *t,
+                    long cases, bool verbose)
 {
     long bad = 0;
     for (long c = 0; c < cases; c++) {
@@ -519,12 +519,12 @@ static int run_tmpl(struct guest *g, uint8_t *hostmem, const struct tmpl *t, lon
         if (t->sti)
             insn[n] = (uint8_t)(t->modrm | (c * 8 / cases));
         if (t->sti && cases < 64)
-            insn[n] = (uint8_t)(t->modrm | (rnd() % 8));
+            insn[n] = (uint8_t)(t->modrm | (rnd(rng) % 8));
         n++;
         uint8_t img[108], opnd[32];
-        uint32_t flags = 0x202 | (uint32_t)(rnd() & 0x8D5);
-        rnd_state(img);
-        rnd_operand(t->opnd, opnd, img + 28);
+        uint32_t flags = 0x202 | (uint32_t)(rnd(rng) & 0x8D5);
+        rnd_state(rng, img);
+        rnd_operand(rng, t->opnd, opnd, img + 28);
 
         /* host */
         uint8_t code[32];
@@ -584,7 +584,7 @@ int main(int argc, char **argv)
     if (!x87_host_parse(&cli, &opts, argc, argv))
         return 2;
     long cases = (long)opts.cases;
-    rng_state = opts.seed ? opts.seed : 1;
+    struct rng rng = {opts.seed ? opts.seed : 1};
     setvbuf(stdout, NULL, _IOLBF, 0);
     uint8_t *hostmem =
         mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -599,7 +599,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < TMPL_COUNT; k++) {
         if (!x87_host_selected(&opts, tmpls[k].name))
             continue;
-        failed += run_tmpl(&g, hostmem, &tmpls[k], cases, opts.verbose);
+        failed += run_tmpl(&g, &rng, hostmem, &tmpls[k], cases, opts.verbose);
         ran++;
     }
     printf("%d instructions, %d with mismatches\n", ran, failed);

@@ -7,19 +7,9 @@
 #include "cpu/exception.h"
 #include "cpu/fpu/fpu_state.h"
 
-static uint32_t rd(struct rig *r, uint32_t a, int size)
-{
-    return (uint32_t)phys_read(&r->ps, a, size);
-}
-
-static uint64_t rd64(struct rig *r, uint32_t a)
-{
-    return phys_read(&r->ps, a, 8);
-}
-
 static void assert_f80_at(struct rig *r, uint32_t a, uint16_t se, uint64_t mant)
 {
-    assert_int_equal(rd64(r, a), mant);
+    assert_int_equal(rd(r, a, 8), mant);
     assert_int_equal(rd(r, a + 8, 2), se);
 }
 
@@ -35,13 +25,13 @@ static void assert_f80_at(struct rig *r, uint32_t a, uint16_t se, uint64_t mant)
 static void fnsave_protected32_layout(void **state)
 {
     struct rig *r = *state;
-    phys_write(&r->ps, 0x1000, 0x3F800000u, 4); /* 1.0f */
-    RUN32(r, 0xDB, 0xE3,                        /* 100: fninit */
-          0xD9, 0xE8,                           /* 102: fld1 */
-          0xD9, 0xEB,                           /* 104: fldpi */
-          0xD8, 0x05, 0x00, 0x10, 0x00, 0x00,   /* 106: fadd dword [1000h] */
-          0xDD, 0x35, 0x00, 0x20, 0x00, 0x00,   /* 10c: fnsave [2000h] */
-          0xD9, 0x3D, 0x00, 0x30, 0x00, 0x00);  /* 112: fnstcw [3000h] */
+    wr(r, 0x1000, 0x3F800000u, 4);             /* 1.0f */
+    RUN32(r, 0xDB, 0xE3,                       /* 100: fninit */
+          0xD9, 0xE8,                          /* 102: fld1 */
+          0xD9, 0xEB,                          /* 104: fldpi */
+          0xD8, 0x05, 0x00, 0x10, 0x00, 0x00,  /* 106: fadd dword [1000h] */
+          0xDD, 0x35, 0x00, 0x20, 0x00, 0x00,  /* 10c: fnsave [2000h] */
+          0xD9, 0x3D, 0x00, 0x30, 0x00, 0x00); /* 112: fnstcw [3000h] */
     assert_int_equal(rd(r, 0x2000, 4), 0xFFFF037Fu);
     assert_int_equal(rd(r, 0x2004, 4), 0xFFFF3020u); /* TOP = 6, PE (below) */
     assert_int_equal(rd(r, 0x2008, 4), 0xFFFF0FFFu); /* R6, R7 valid */
@@ -62,7 +52,7 @@ static void fnsave_protected32_layout(void **state)
 static void fnstenv_protected16_layout(void **state)
 {
     struct rig *r = *state;
-    phys_write(&r->ps, 0x1000, 0x3F800000u, 4);
+    wr(r, 0x1000, 0x3F800000u, 4);
     RUN32(r, 0xDB, 0xE3,                             /* 100: fninit */
           0xD9, 0x05, 0x00, 0x10, 0x00, 0x00,        /* 102: fld dword [1000h] */
           0x66, 0xD9, 0x35, 0x00, 0x20, 0x00, 0x00); /* 108: o16 fnstenv [2000h] */
@@ -78,7 +68,7 @@ static void fnstenv_protected16_layout(void **state)
 static void fnstenv_real_layouts(void **state)
 {
     struct rig *r = *state;
-    phys_write(&r->ps, 0x11234, 0x3F800000u, 4);
+    wr(r, 0x11234, 0x3F800000u, 4);
     RUN16(r, 0xB8, 0x00, 0x10,                 /* 100: mov ax, 1000h */
           0x8E, 0xD8,                          /* 103: mov ds, ax */
           0xDB, 0xE3,                          /* 105: fninit */
@@ -112,7 +102,7 @@ static void frstor_loads_state(void **state)
     uint64_t m = 0xA000000000000000u; /* 2.5 */
     memcpy(img + 28, &m, 8);
     img[36] = 0x00, img[37] = 0x40;
-    assert_true(phys_copy_to(&r->ps, 0x2000, img, sizeof img));
+    load(r, 0x2000, img, sizeof img);
     RUN32(r, 0xDD, 0x25, 0x00, 0x20, 0x00, 0x00, /* frstor [2000h] */
           0xDD, 0x35, 0x00, 0x21, 0x00, 0x00,    /* fnsave [2100h] (tags as stored) */
           0xDD, 0x25, 0x00, 0x20, 0x00, 0x00,    /* frstor [2000h] */
@@ -132,7 +122,7 @@ static void fxsave_layout_and_fxrstor(void **state)
 {
     struct rig *r = *state;
     for (uint32_t a = 0x2000; a < 0x2200; a += 4)
-        phys_write(&r->ps, a, 0xA5A5A5A5u, 4);
+        wr(r, a, 0xA5A5A5A5u, 4);
     RUN32(r, 0xDB, 0xE3,                             /* 100: fninit */
           0xD9, 0xE8,                                /* 102: fld1 */
           0xD9, 0xEE,                                /* 104: fldz */
@@ -148,9 +138,9 @@ static void fxsave_layout_and_fxrstor(void **state)
     assert_int_equal(rd(r, 0x21D0, 4), 0xA5A5A5A5u); /* bytes 464-511 untouched */
 
     /* FXRSTOR: make ST0 = 1.0 (R6) and empty R7 via the abridged tags */
-    phys_write(&r->ps, 0x2020, ONE_MANT, 8);
-    phys_write(&r->ps, 0x2028, 0x3FFF, 2);
-    phys_write(&r->ps, 0x2004, 0x40, 1);
+    wr(r, 0x2020, ONE_MANT, 8);
+    wr(r, 0x2028, 0x3FFF, 2);
+    wr(r, 0x2004, 0x40, 1);
     RUN32(r, 0xDB, 0xE3, 0x0F, 0xAE, 0x0D, 0x00, 0x20, 0x00, 0x00, /* fxrstor [2000h] */
           0xD9, 0x35, 0x00, 0x30, 0x00, 0x00);                     /* fnstenv [3000h] */
     assert_int_equal(rd(r, 0x3004, 2), 0x3000);
@@ -161,19 +151,20 @@ static void fxsave_layout_and_fxrstor(void **state)
 static void fxsave_misaligned_is_gp(void **state)
 {
     struct rig *r = *state;
-    rig_catch_real(r, EXC_GP);
-    RUN16(r, 0x0F, 0xAE, 0x06, 0x08, 0x20); /* fxsave [2008h] */
-    rig_assert_fault_real(r, EXC_GP, 0);
+    static const uint8_t code[] = {0x0F, 0xAE, 0x06, 0x08, 0x20}; /* fxsave [2008h] */
+    rig_run16_fault(r, code, sizeof code, EXC_GP, 0);
 }
 
 /* --- #NM --- */
 
 static bool faults_nm(struct rig *r, uint32_t cr0, const uint8_t *code, size_t len)
 {
-    rig_catch_real(r, EXC_NM);
     r->cpu->cr[0] = cr0;
     assert_int_equal(rig_run16_exit(r, code, len), CPU_EXIT_HALT);
-    return rd(r, RIG_MARK, 1) == EXC_NM + 1;
+    uint64_t mark = rd(r, RIG_FAULT_MARK, 1);
+    if (mark != RIG_NO_FAULT)
+        assert_int_equal(mark, EXC_NM); /* no other fault */
+    return mark == EXC_NM;
 }
 
 /* SDM Vol. 3, table 2-2: ESC raises #NM when EM or TS; WAIT when MP and TS. */
@@ -206,11 +197,10 @@ static void nm_for_each_cr0_combination(void **state)
 static void mf_when_ne_set(void **state)
 {
     struct rig *r = *state;
-    phys_write(&r->ps, 0x1000, 0x037B, 2);
+    wr(r, 0x1000, 0x037B, 2);
     r->cpu->cr[0] = CR0_ET | CR0_NE;
-    rig_catch_real(r, EXC_MF);
-    RUN16(r, ZE_PROLOGUE, 0xD9, 0xE8); /* fld1 */
-    rig_assert_fault_real(r, EXC_MF, 14);
+    static const uint8_t fld1[] = {ZE_PROLOGUE, 0xD9, 0xE8};
+    rig_run16_fault(r, fld1, sizeof fld1, EXC_MF, 14);
     uint16_t ax = (uint16_t)r->cpu->reg[REG_EAX];
     assert_int_equal(ax & 0xFF, F80_ZE | FPU_SW_ES);
     assert_true(ax & FPU_SW_B);
@@ -219,12 +209,10 @@ static void mf_when_ne_set(void **state)
     assert_int_equal(r->cpu->fpu.reg[6].mant, ONE_MANT);
 
     /* FWAIT reports it too; FNCLEX clears it */
-    rig_catch_real(r, EXC_MF);
-    RUN16(r, ZE_PROLOGUE, 0x9B); /* fwait */
-    rig_assert_fault_real(r, EXC_MF, 14);
-    rig_catch_real(r, EXC_MF);
+    static const uint8_t fwait[] = {ZE_PROLOGUE, 0x9B};
+    rig_run16_fault(r, fwait, sizeof fwait, EXC_MF, 14);
     RUN16(r, ZE_PROLOGUE, 0xDB, 0xE2, 0xD9, 0xE8); /* fnclex; fld1 */
-    assert_int_equal(rd(r, RIG_MARK, 1), 0);
+    assert_int_equal(rd(r, RIG_FAULT_MARK, 1), RIG_NO_FAULT);
     assert_int_equal(r->cpu->fpu.top, 5);
 }
 
@@ -248,11 +236,10 @@ static void ferr_when_ne_clear(void **state)
     struct ferr_log log = {0, 0};
     struct cpu_bus bus = {.ferr = record_ferr, .opaque = &log};
     cpu_set_bus(r->cpu, &bus);
-    phys_write(&r->ps, 0x1000, 0x037B, 2);
+    wr(r, 0x1000, 0x037B, 2);
     r->cpu->cr[0] = CR0_ET;
-    rig_catch_real(r, EXC_MF);
     RUN16(r, ZE_PROLOGUE, 0xD9, 0xE8, 0xD9, 0xE8); /* fld1; fld1 */
-    assert_int_equal(rd(r, RIG_MARK, 1), 0);
+    assert_int_equal(rd(r, RIG_FAULT_MARK, 1), RIG_NO_FAULT);
     assert_int_equal(log.calls, 1);
     assert_int_equal(log.level, 1);
     assert_int_equal(r->cpu->fpu.top, 4); /* both loads ran */
@@ -286,7 +273,7 @@ static void stack_overflow_and_underflow(void **state)
     assert_int_equal(r->cpu->fpu.reg[7].mant, INDEF_MANT);
 
     /* unmasked: nothing changes but the flags, ES and B */
-    phys_write(&r->ps, 0x1000, 0x037E, 2);
+    wr(r, 0x1000, 0x037E, 2);
     RUN32(r, 0xDB, 0xE3, 0xD9, 0x2D, 0x00, 0x10, 0x00, 0x00, 0xD9, 0xE8, 0xD8, 0xC1);
     assert_int_equal(sw_of(r), F80_IE | FPU_SW_SF | FPU_SW_ES | FPU_SW_B | (7u << 11));
     assert_int_equal(r->cpu->fpu.tag, 0x3FFF);
@@ -368,7 +355,7 @@ static void constants_round_per_rc(void **state)
     };
     for (size_t c = 0; c < sizeof k / sizeof k[0]; c++) {
         for (uint32_t rc = 0; rc < 4; rc++) {
-            phys_write(&r->ps, 0x1000, 0x037F | rc << 10, 2);
+            wr(r, 0x1000, 0x037F | rc << 10, 2);
             /* fninit; fldcw [1000h]; fld<const>; fstp tbyte [3000h] */
             const uint8_t code[] = {0xDB, 0xE3,    0xD9, 0x2D, 0x00, 0x10, 0x00, 0x00,
                                     0xD9, k[c].op, 0xDB, 0x3D, 0x00, 0x30, 0x00, 0x00};
@@ -392,7 +379,7 @@ static void reset_and_fninit_state(void **state)
     assert_int_equal(r->cpu->fpu.tag, 0x5555);
     assert_int_equal(sw_of(r), 0);
     /* FNINIT: FCW 037FH, FSW 0, FTW FFFFH; FLDCW keeps bit 6 set */
-    phys_write(&r->ps, 0x1000, 0, 2);
+    wr(r, 0x1000, 0, 2);
     RUN16(r, 0xDB, 0xE3, 0xDD, 0x3E, 0x00, 0x20, 0xD9, 0x3E, 0x02, 0x20, 0xD9, 0x2E, 0x00, 0x10,
           0xD9, 0x3E, 0x04, 0x20, 0xDF, 0xE0);
     assert_int_equal(rd(r, 0x2000, 2), 0);      /* fnstsw */

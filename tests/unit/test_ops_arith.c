@@ -5,6 +5,8 @@
  * what bt86 chose (see the header comments of ops_shift.c and ops_muldiv.c). */
 #include "cpu_rig.h"
 
+#include "cpu/exception.h"
+
 /* ---- shifts and rotates ---- */
 
 static void shift_count_one(void **state)
@@ -103,10 +105,10 @@ static void shift_count_n(void **state)
     RUN32(r, 0xd3, 0xe0);
     assert_int_equal(rig_reg(r, REG_EAX), 6);
     /* A memory operand: SHL word [2000h],1. */
-    phys_write(&r->ps, 0x2000, 0xc001, 2);
+    wr(r, 0x2000, 0xc001, 2);
     rig_set_flags(r, 0);
     RUN16(r, 0xd1, 0x26, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 2), 0x8002);
+    assert_int_equal(rd(r, 0x2000, 2), 0x8002);
     assert_flags(r, CF | OF | SF | ZF, CF | SF);
 }
 
@@ -229,10 +231,10 @@ static void shld_shrd(void **state)
     assert_int_equal(rig_reg(r, REG_EAX), 0);
     assert_flags(r, CF | OF | SF | ZF | PF, CF | ZF | PF);
     /* SHLD on memory: SHLD [2000h],AX,8 (16-bit): 1234 with AX = ABCD -> 34AB. */
-    phys_write(&r->ps, 0x2000, 0x1234, 2);
+    wr(r, 0x2000, 0x1234, 2);
     rig_set_regs(r, 0xabcd, 0, 0, 0);
     RUN16(r, 0x0f, 0xa4, 0x06, 0x00, 0x20, 0x08);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 2), 0x34ab);
+    assert_int_equal(rd(r, 0x2000, 2), 0x34ab);
 }
 
 /* ---- multiply and divide ---- */
@@ -355,22 +357,33 @@ static void div_idiv_results(void **state)
     assert_int_equal(rig_reg(r, REG_EDX), (uint32_t)-2);
 }
 
+/* Runs code that must fault with #DE at its first instruction and checks that EAX
+ * and EDX stayed. */
+static void expect_de(struct rig *r, const uint8_t *code, size_t len, uint32_t eax, uint32_t ecx,
+                      uint32_t edx)
+{
+    rig_set_regs(r, eax, ecx, edx, 0);
+    rig_run16_fault(r, code, len, EXC_DE, 0);
+    assert_int_equal(rig_reg(r, REG_EAX), eax);
+    assert_int_equal(rig_reg(r, REG_EDX), edx);
+}
+
 static void divide_errors(void **state)
 {
     struct rig *r = *state;
     static const uint8_t div_cl[] = {0xf6, 0xf1}, div_cx[] = {0xf7, 0xf1};
     static const uint8_t idiv_cl[] = {0xf6, 0xf9}, idiv_cx[] = {0xf7, 0xf9};
     static const uint8_t idiv_ecx[] = {0x66, 0xf7, 0xf9}, div_ecx[] = {0x66, 0xf7, 0xf1};
-    rig_expect_de(r, div_cl, sizeof div_cl, 0x1234, 0, 0);        /* by zero */
-    rig_expect_de(r, div_cl, sizeof div_cl, 0x1000, 0x10, 0);     /* quotient 100h > FFh */
-    rig_expect_de(r, div_cx, sizeof div_cx, 0, 1, 1);             /* 10000h > FFFFh */
-    rig_expect_de(r, div_ecx, sizeof div_ecx, 0, 0, 0);           /* 32-bit by zero */
-    rig_expect_de(r, idiv_cl, sizeof idiv_cl, 0x8000, 0xff, 0);   /* -8000h / -1 */
-    rig_expect_de(r, idiv_cl, sizeof idiv_cl, 0x0080, 1, 0);      /* +128 > 127 */
-    rig_expect_de(r, idiv_cx, sizeof idiv_cx, 0, 0xffff, 0x8000); /* -80000000h / -1 */
+    expect_de(r, div_cl, sizeof div_cl, 0x1234, 0, 0);        /* by zero */
+    expect_de(r, div_cl, sizeof div_cl, 0x1000, 0x10, 0);     /* quotient 100h > FFh */
+    expect_de(r, div_cx, sizeof div_cx, 0, 1, 1);             /* 10000h > FFFFh */
+    expect_de(r, div_ecx, sizeof div_ecx, 0, 0, 0);           /* 32-bit by zero */
+    expect_de(r, idiv_cl, sizeof idiv_cl, 0x8000, 0xff, 0);   /* -8000h / -1 */
+    expect_de(r, idiv_cl, sizeof idiv_cl, 0x0080, 1, 0);      /* +128 > 127 */
+    expect_de(r, idiv_cx, sizeof idiv_cx, 0, 0xffff, 0x8000); /* -80000000h / -1 */
     /* The most negative 64-bit dividend by -1, and INT32_MIN:... / -1. */
-    rig_expect_de(r, idiv_ecx, sizeof idiv_ecx, 0, 0xffffffffu, 0x80000000u);
-    rig_expect_de(r, idiv_ecx, sizeof idiv_ecx, 0x80000000u, 0xffffffffu, 0xffffffffu);
+    expect_de(r, idiv_ecx, sizeof idiv_ecx, 0, 0xffffffffu, 0x80000000u);
+    expect_de(r, idiv_ecx, sizeof idiv_ecx, 0x80000000u, 0xffffffffu, 0xffffffffu);
 }
 
 /* ---- decimal adjust ---- */
@@ -465,7 +478,7 @@ static void aam_aad(void **state)
     assert_flags(r, SF | ZF | PF, SF | PF);
     /* AAM 0 is #DE, with AX untouched. */
     static const uint8_t aam0[] = {0xd4, 0x00};
-    rig_expect_de(r, aam0, sizeof aam0, 0x1234, 0, 0);
+    expect_de(r, aam0, sizeof aam0, 0x1234, 0, 0);
 }
 
 /* What bt86 chose where the SDM says "undefined" (documented in ops_shift.c and

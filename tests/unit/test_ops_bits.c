@@ -4,6 +4,8 @@
  * documented_undefined_choices (see ops_bit.c and ops_xchg.c). */
 #include "cpu_rig.h"
 
+#include "cpu/exception.h"
+
 /* ---- bit tests and scans ---- */
 
 static void bt_family(void **state)
@@ -24,44 +26,44 @@ static void bt_family(void **state)
     assert_int_equal(rig_reg(r, REG_EAX), 2);
     assert_flags(r, CF, 0);
     /* BT word [2000h],17: an immediate offset is taken mod 16 for memory too. */
-    phys_write(&r->ps, 0x2000, 0x0002, 2);
-    phys_write(&r->ps, 0x2002, 0x0000, 2);
+    wr(r, 0x2000, 0x0002, 2);
+    wr(r, 0x2002, 0x0000, 2);
     rig_set_flags(r, 0);
     RUN16(r, 0x0f, 0xba, 0x26, 0x00, 0x20, 0x11);
     assert_flags(r, CF, CF);
     /* BTS [2000h],CX with CX = -1: the bit base is 2000h, so bit -1 is bit 7 of byte
      * 1FFFh, i.e. bit 15 of the word at 1FFEh. */
-    phys_write(&r->ps, 0x1ffe, 0, 2);
+    wr(r, 0x1ffe, 0, 2);
     rig_set_regs(r, 0, 0xffff, 0, 0);
     rig_set_flags(r, CF);
     RUN16(r, 0x0f, 0xab, 0x0e, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x1ffe, 2), 0x8000);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 2), 0x0002);
+    assert_int_equal(rd(r, 0x1ffe, 2), 0x8000);
+    assert_int_equal(rd(r, 0x2000, 2), 0x0002);
     assert_flags(r, CF, 0);
     /* BT [2000h],CX with CX = 35: bit 3 of the word at 2004h. */
-    phys_write(&r->ps, 0x2004, 0x0008, 2);
+    wr(r, 0x2004, 0x0008, 2);
     rig_set_regs(r, 0, 35, 0, 0);
     rig_set_flags(r, 0);
     RUN16(r, 0x0f, 0xa3, 0x0e, 0x00, 0x20);
     assert_flags(r, CF, CF);
     /* BTR dword [2000h],ECX with ECX = -33: bit 31 of the dword at 2000h - 8. */
-    phys_write(&r->ps, 0x1ff8, 0xffffffffu, 4);
+    wr(r, 0x1ff8, 0xffffffffu, 4);
     rig_set_regs(r, 0, (uint32_t)-33, 0, 0);
     rig_set_flags(r, 0);
     RUN16(r, 0x66, 0x0f, 0xb3, 0x0e, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x1ff8, 4), 0x7fffffffu);
+    assert_int_equal(rd(r, 0x1ff8, 4), 0x7fffffffu);
     assert_flags(r, CF, CF);
     /* 32-bit code: BTS [EBX],ECX with ECX = 100: bit 4 of the dword at EBX + 12. */
-    phys_write(&r->ps, 0x400c, 0, 4);
+    wr(r, 0x400c, 0, 4);
     rig_set_regs(r, 0, 100, 0, 0x4000);
     RUN32(r, 0x0f, 0xab, 0x0b);
-    assert_int_equal(phys_read(&r->ps, 0x400c, 4), 0x10);
+    assert_int_equal(rd(r, 0x400c, 4), 0x10);
     /* ... and with ECX = -1 (no 64 KiB wrap to hide a wrong sign): bit 31 of the
      * dword at EBX - 4. */
-    phys_write(&r->ps, 0x3ffc, 0, 4);
+    wr(r, 0x3ffc, 0, 4);
     rig_set_regs(r, 0, 0xffffffffu, 0, 0x4000);
     RUN32(r, 0x0f, 0xab, 0x0b);
-    assert_int_equal(phys_read(&r->ps, 0x3ffc, 4), 0x80000000u);
+    assert_int_equal(rd(r, 0x3ffc, 4), 0x80000000u);
 }
 
 static void bsf_bsr(void **state)
@@ -100,7 +102,7 @@ static void setcc(void **state)
     struct rig *r = *state;
     /* CMP AL,BL with 01, FF: unsigned below, signed greater. */
     rig_set_regs(r, 0x01, 0xaaaa, 0xbbbb, 0xff);
-    phys_write(&r->ps, 0x2000, 0x55, 1);
+    wr(r, 0x2000, 0x55, 1);
     RUN16(r, 0x38, 0xd8,                /* cmp al, bl */
           0x0f, 0x92, 0xc1,             /* setb cl */
           0x0f, 0x94, 0xc2,             /* setz dl */
@@ -108,7 +110,7 @@ static void setcc(void **state)
           0x0f, 0x9f, 0xc6);            /* setg dh */
     assert_int_equal(rig_reg(r, REG_ECX), 0xaa01);
     assert_int_equal(rig_reg(r, REG_EDX), 0x0100);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 1), 0);
+    assert_int_equal(rd(r, 0x2000, 1), 0);
     /* SETNZ BH (a high-byte register) in 32-bit code. */
     rig_set_regs(r, 0, 0, 0, 0x12345678);
     rig_set_flags(r, 0);
@@ -138,7 +140,7 @@ static void cmovcc(void **state)
     RUN32(r, 0x0f, 0x42, 0xc1);
     assert_int_equal(rig_reg(r, REG_EAX), 0x2222);
     /* CMOVZ AX,[2000h] from memory. */
-    phys_write(&r->ps, 0x2000, 0xbeef, 2);
+    wr(r, 0x2000, 0xbeef, 2);
     rig_set_regs(r, 0, 0, 0, 0);
     rig_set_flags(r, ZF);
     RUN16(r, 0x0f, 0x44, 0x06, 0x00, 0x20);
@@ -146,11 +148,9 @@ static void cmovcc(void **state)
     /* A false condition still reads the source: [EBX] beyond the 64 KiB real-mode
      * limit raises #GP (vector 13) either way. */
     static const uint8_t cmov_far[] = {0x67, 0x0f, 0x44, 0x03}; /* cmovz ax, [ebx] */
-    rig_catch_real(r, 13);
     rig_set_regs(r, 0x1111, 0, 0, 0x10000);
     rig_set_flags(r, 0);
-    rig_run16(r, cmov_far, sizeof cmov_far);
-    rig_assert_fault_real(r, 13, 0);
+    rig_run16_fault(r, cmov_far, sizeof cmov_far, EXC_GP, 0);
     assert_int_equal(rig_reg(r, REG_EAX), 0x1111);
 }
 
@@ -166,11 +166,11 @@ static void xadd(void **state)
     assert_int_equal(rig_reg(r, REG_ECX), 1);
     assert_flags(r, CF | ZF | SF | OF, 0);
     /* XADD [2000h],CX: FFFF + 1 = 0 with CF = ZF = 1; CX gets the old FFFF. */
-    phys_write(&r->ps, 0x2000, 0xffff, 2);
+    wr(r, 0x2000, 0xffff, 2);
     rig_set_regs(r, 0, 1, 0, 0);
     rig_set_flags(r, 0);
     RUN16(r, 0x0f, 0xc1, 0x0e, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 2), 0);
+    assert_int_equal(rd(r, 0x2000, 2), 0);
     assert_int_equal(rig_reg(r, REG_ECX), 0xffff);
     assert_flags(r, CF | ZF | AF | PF, CF | ZF | AF | PF);
     /* XADD AX,AX: the destination gets the sum. */
@@ -183,18 +183,18 @@ static void cmpxchg(void **state)
 {
     struct rig *r = *state;
     /* Success: AX = [2000h] -> [2000h] = CX, ZF = 1. */
-    phys_write(&r->ps, 0x2000, 5, 2);
+    wr(r, 0x2000, 5, 2);
     rig_set_regs(r, 5, 9, 0, 0);
     rig_set_flags(r, 0);
     RUN16(r, 0x0f, 0xb1, 0x0e, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 2), 9);
+    assert_int_equal(rd(r, 0x2000, 2), 9);
     assert_int_equal(rig_reg(r, REG_EAX), 5);
     assert_flags(r, ZF | CF | SF, ZF);
     /* Failure: AX = [2000h], memory keeps 9; flags of CMP 5, 9: CF = SF = 1. */
     rig_set_regs(r, 5, 7, 0, 0);
     rig_set_flags(r, ZF);
     RUN16(r, 0x0f, 0xb1, 0x0e, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 2), 9);
+    assert_int_equal(rd(r, 0x2000, 2), 9);
     assert_int_equal(rig_reg(r, REG_EAX), 9);
     assert_flags(r, ZF | CF | SF, CF | SF);
     /* 8-bit register form: CMPXCHG BL,CL with AL = BL. */
@@ -256,27 +256,25 @@ static void cmpxchg8b(void **state)
 {
     struct rig *r = *state;
     /* Equal: ZF = 1, m64 = ECX:EBX. */
-    phys_write(&r->ps, 0x2000, 0x11111111u, 4);
-    phys_write(&r->ps, 0x2004, 0x22222222u, 4);
+    wr(r, 0x2000, 0x11111111u, 4);
+    wr(r, 0x2004, 0x22222222u, 4);
     rig_set_regs(r, 0x11111111u, 0x44444444u, 0x22222222u, 0x33333333u);
     rig_set_flags(r, CF);
     RUN16(r, 0x0f, 0xc7, 0x0e, 0x00, 0x20);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 4), 0x33333333u);
-    assert_int_equal(phys_read(&r->ps, 0x2004, 4), 0x44444444u);
+    assert_int_equal(rd(r, 0x2000, 4), 0x33333333u);
+    assert_int_equal(rd(r, 0x2004, 4), 0x44444444u);
     assert_flags(r, ZF | CF, ZF | CF);
     /* Not equal: ZF = 0, EDX:EAX = m64, memory unchanged. */
     rig_set_regs(r, 0, 0x66666666u, 0, 0x55555555u);
     RUN32(r, 0x0f, 0xc7, 0x0d, 0x00, 0x20, 0x00, 0x00); /* cmpxchg8b [2000h] */
     assert_int_equal(rig_reg(r, REG_EAX), 0x33333333u);
     assert_int_equal(rig_reg(r, REG_EDX), 0x44444444u);
-    assert_int_equal(phys_read(&r->ps, 0x2000, 4), 0x33333333u);
-    assert_int_equal(phys_read(&r->ps, 0x2004, 4), 0x44444444u);
+    assert_int_equal(rd(r, 0x2000, 4), 0x33333333u);
+    assert_int_equal(rd(r, 0x2004, 4), 0x44444444u);
     assert_flags(r, ZF | CF, CF);
     /* The register form is #UD. */
     static const uint8_t reg_form[] = {0x0f, 0xc7, 0xc8};
-    rig_catch_real(r, 6);
-    rig_run16(r, reg_form, sizeof reg_form);
-    rig_assert_fault_real(r, 6, 0);
+    rig_run16_fault(r, reg_form, sizeof reg_form, EXC_UD, 0);
 }
 
 static void bswap(void **state)

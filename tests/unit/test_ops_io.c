@@ -1,8 +1,9 @@
 /* Port I/O instructions: IN/OUT with imm8 and DX ports at every size, INS/OUTS
  * with and without REP, the bus-less defaults, the I/O permission check, and WAIT's
  * #NM rule (WAIT itself is in ops_fpu_env.c). */
+#include "cpu/exception.h"
 #include "cpu/io.h"
-#include "real_mode_rig.h"
+#include "cpu_rig.h"
 
 /* --- port I/O --- */
 
@@ -24,7 +25,7 @@ static void in_out_sizes_and_ports(void **state)
         0x66, 0xed,                         /* in eax, dx */
         0xf4,
     };
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EBX] = 0xffffffffu;
     r->cpu->reg[REG_ESI] = 0xffffffffu;
     run(r);
@@ -53,7 +54,7 @@ static void in_without_bus_reads_all_ones(void **state)
     struct rig *r = *state;
     /* in al, 61h; mov bl, al; in ax, dx; out 80h, al; hlt */
     static const uint8_t code[] = {0xe4, 0x61, 0x88, 0xc3, 0xed, 0xe6, 0x80, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EAX] = 0x12340000;
     r->cpu->reg[REG_EBX] = 0;
     run(r);
@@ -66,7 +67,7 @@ static void rep_outsb_and_rep_insw(void **state)
     struct rig *r = *state;
     /* rep outsb; mov cx, 2; rep insw; outsw (single); hlt */
     static const uint8_t code[] = {0xf3, 0x6e, 0xb9, 0x02, 0x00, 0xf3, 0x6d, 0x6f, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "xyzQR");
     r->cpu->reg[REG_EDX] = 0x2e8;
     r->cpu->reg[REG_ESI] = 0x1000;
@@ -110,7 +111,7 @@ static void io_permission(void **state)
     assert_int_equal(io_check(cpu, 0x80), -1);
     /* A 32-bit TSS at 0x1000 whose limit ends before its bitmap: no port allowed. */
     cpu_set_seg_cache(cpu, SEG_TR, 0x28, 0x1000, 0x67, SEG_ATTR_P | 0xb);
-    phys_write(&r->ps, 0x1066, 0x68, 2); /* bitmap offset */
+    wr(r, 0x1066, 0x68, 2); /* bitmap offset */
     cpu->cr[0] |= CR0_PE;
     cpu->cpl = 0;
     assert_int_equal(io_check(cpu, 0x80), -1);
@@ -124,7 +125,7 @@ static void io_permission(void **state)
     /* With the bitmap inside the limit, a clear bit allows the port, a set one not. */
     cpu_set_seg_cache(cpu, SEG_TR, 0x28, 0x1000, 0x68 + 0x2000, SEG_ATTR_P | 0xb);
     assert_int_equal(io_check(cpu, 0x80), -1);
-    phys_write(&r->ps, 0x1068 + 0x80 / 8, 1, 1); /* bit for port 0x80 */
+    wr(r, 0x1068 + 0x80 / 8, 1, 1); /* bit for port 0x80 */
     assert_int_equal(io_check(cpu, 0x80), EXC_GP);
     assert_int_equal(io_check(cpu, 0x81), -1);
 }
@@ -135,22 +136,20 @@ static void fwait_faults_only_with_mp_and_ts(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0x9b, 0xf4}; /* fwait; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->cr[0] |= CR0_TS; /* TS without MP: no fault */
     run(r);
     r->cpu->cr[0] |= CR0_MP;
-    r->cpu->eip = CODE;
-    r->cpu->halted = false;
-    assert_int_equal(cpu_run(r->cpu, 100), CPU_EXIT_HALT);
-    assert_int_equal(rd(r, FAULT_MARK, 1), EXC_NM);
-    assert_int_equal(rd(r, 0x8000 - 6, 2), CODE);
+    assert_int_equal(rig_run_at(r, RIG_CODE), CPU_EXIT_HALT);
+    rig_assert_fault_real(r, EXC_NM, 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        TB(in_out_sizes_and_ports), T(in_without_bus_reads_all_ones),    TB(rep_outsb_and_rep_insw),
-        T(io_permission),           T(fwait_faults_only_with_mp_and_ts),
+        RIG_TEST_BUS(in_out_sizes_and_ports),       RIG_TEST(in_without_bus_reads_all_ones),
+        RIG_TEST_BUS(rep_outsb_and_rep_insw),       RIG_TEST(io_permission),
+        RIG_TEST(fwait_faults_only_with_mp_and_ts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * follow the SDM Vol. 2 pages of each instruction and of REP: which registers move
  * and by how much, when a repeat stops, which segment is read, and that a
  * cut-short REP resumes exactly. */
-#include "real_mode_rig.h"
+#include "cpu_rig.h"
+
+#include "cpu/exception.h"
 
 /* --- MOVS --- */
 
@@ -11,7 +13,7 @@ static void movsb_forward(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xa4, 0xa4, 0xf4}; /* movsb; movsb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "ABCD");
     r->cpu->reg[REG_ESI] = 0x1000;
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -27,7 +29,7 @@ static void movsw_backward(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xfd, 0xa5, 0xa5, 0xf4}; /* std; movsw; movsw; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "ABCD");
     r->cpu->reg[REG_ESI] = 0x1002;
     r->cpu->reg[REG_EDI] = 0x2002;
@@ -41,7 +43,7 @@ static void movsd_with_operand_size_prefix(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0x66, 0xa5, 0xf4}; /* movsd; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "WXYZ!");
     r->cpu->reg[REG_ESI] = 0x1000;
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -57,7 +59,7 @@ static void rep_count_zero_does_nothing(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa5, 0xf3, 0xab, 0xf3, 0xa7, 0xf4};
-    load(r, code, sizeof code); /* rep movsw; rep stosw; repe cmpsw; hlt */
+    load(r, RIG_CODE, code, sizeof code); /* rep movsw; rep stosw; repe cmpsw; hlt */
     r->cpu->reg[REG_ESI] = 0xffff;
     r->cpu->reg[REG_EDI] = 0xffff;
     r->cpu->reg[REG_ECX] = 0xabcd0000u;
@@ -67,7 +69,7 @@ static void rep_count_zero_does_nothing(void **state)
     assert_int_equal(r->cpu->reg[REG_EDI], 0xffff);
     assert_int_equal(r->cpu->reg[REG_ECX], 0xabcd0000u);
     assert_int_equal(rd(r, 0xfffe, 2), 0);
-    assert_int_equal(r->cpu->eip, CODE + sizeof code);
+    assert_int_equal(r->cpu->eip, RIG_CODE + sizeof code);
     assert_int_equal(r->cpu->icount, 4); /* each REP counts once, then HLT */
 }
 
@@ -76,7 +78,7 @@ static void repne_on_movs_repeats(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf2, 0xa4, 0xf4}; /* repne movsb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "hello");
     r->cpu->reg[REG_ESI] = 0x1000;
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -94,9 +96,9 @@ static void cmpsb_flags_are_source_minus_destination(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xa6, 0xf4}; /* cmpsb; hlt */
-    load(r, code, sizeof code);
-    phys_write(&r->ps, 0x1000, 0x01, 1); /* DS:SI */
-    phys_write(&r->ps, 0x2000, 0x02, 1); /* ES:DI */
+    load(r, RIG_CODE, code, sizeof code);
+    wr(r, 0x1000, 0x01, 1); /* DS:SI */
+    wr(r, 0x2000, 0x02, 1); /* ES:DI */
     r->cpu->reg[REG_ESI] = 0x1000;
     r->cpu->reg[REG_EDI] = 0x2000;
     run(r);
@@ -116,7 +118,7 @@ static void repe_cmpsb_stops_at_first_difference(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa6, 0xf4}; /* repe cmpsb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "ABCXE");
     put(r, 0x2000, "ABCDE");
     r->cpu->reg[REG_ESI] = 0x1000;
@@ -138,7 +140,7 @@ static void repe_cmpsw_all_equal_runs_out(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa7, 0xf4}; /* repe cmpsw; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "abcdef");
     put(r, 0x2000, "abcdef");
     r->cpu->reg[REG_ESI] = 0x1000;
@@ -155,9 +157,9 @@ static void repne_scasb_is_strlen(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf2, 0xae, 0xf4}; /* repne scasb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x2000, "abc");
-    phys_write(&r->ps, 0x2003, 0, 1);
+    wr(r, 0x2003, 0, 1);
     put(r, 0x2004, "def");
     r->cpu->reg[REG_EAX] = 0x12345600; /* AL = 0 */
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -172,7 +174,7 @@ static void repne_scasw_not_found_runs_out(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf2, 0xaf, 0xf4}; /* repne scasw; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x2000, "aabbccdd");
     r->cpu->reg[REG_EAX] = 0x6464; /* "dd", beyond the 3 words scanned */
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -188,10 +190,10 @@ static void repe_scasd_backward(void **state)
     struct rig *r = *state;
     /* std; repe scasd (66 F3 AF); hlt */
     static const uint8_t code[] = {0xfd, 0x66, 0xf3, 0xaf, 0xf4};
-    load(r, code, sizeof code);
-    phys_write(&r->ps, 0x2000, 0x11111111, 4);
-    phys_write(&r->ps, 0x2004, 0x77777777, 4);
-    phys_write(&r->ps, 0x2008, 0x77777777, 4);
+    load(r, RIG_CODE, code, sizeof code);
+    wr(r, 0x2000, 0x11111111, 4);
+    wr(r, 0x2004, 0x77777777, 4);
+    wr(r, 0x2008, 0x77777777, 4);
     r->cpu->reg[REG_EAX] = 0x77777777;
     r->cpu->reg[REG_EDI] = 0x2008;
     r->cpu->reg[REG_ECX] = 10;
@@ -211,7 +213,7 @@ static void lods_sizes(void **state)
     struct rig *r = *state;
     /* lodsb; mov bl, al; lodsw; mov cx, ax; lodsd; hlt */
     static const uint8_t code[] = {0xac, 0x88, 0xc3, 0xad, 0x89, 0xc1, 0x66, 0xad, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x1000, "\x01\x02\x03\x04\x05\x06\x07");
     r->cpu->reg[REG_EAX] = 0xaabbccdd;
     r->cpu->reg[REG_ESI] = 0x1000;
@@ -226,8 +228,8 @@ static void lodsb_keeps_upper_bytes(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xac, 0xf4};
-    load(r, code, sizeof code);
-    phys_write(&r->ps, 0x1000, 0x99, 1);
+    load(r, RIG_CODE, code, sizeof code);
+    wr(r, 0x1000, 0x99, 1);
     r->cpu->reg[REG_EAX] = 0xaabbccdd;
     r->cpu->reg[REG_ESI] = 0x1000;
     run(r);
@@ -239,7 +241,7 @@ static void stos_forward_and_backward(void **state)
     struct rig *r = *state;
     /* stosb; stosw; stosd; std; stosw; hlt */
     static const uint8_t code[] = {0xaa, 0xab, 0x66, 0xab, 0xfd, 0xab, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EAX] = 0x44332211;
     r->cpu->reg[REG_EDI] = 0x2000;
     run(r);
@@ -255,7 +257,7 @@ static void rep_stosd_backward(void **state)
     struct rig *r = *state;
     /* std; rep stosd; hlt */
     static const uint8_t code[] = {0xfd, 0x66, 0xf3, 0xab, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EAX] = 0xdeadbeef;
     r->cpu->reg[REG_EDI] = 0x2008;
     r->cpu->reg[REG_ECX] = 3;
@@ -276,10 +278,10 @@ static void address16_wraps_and_keeps_upper_halves(void **state)
     struct rig *r = *state;
     /* lodsb; std; stosb; hlt with DS = 1000, SI = FFFF, DI = 0 */
     static const uint8_t code[] = {0xac, 0xfd, 0xaa, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     cpu_load_seg_real(r->cpu, SEG_DS, 0x1000);
     cpu_load_seg_real(r->cpu, SEG_ES, 0x2000);
-    phys_write(&r->ps, 0x1ffff, 0x5c, 1);
+    wr(r, 0x1ffff, 0x5c, 1);
     r->cpu->reg[REG_ESI] = 0x1234ffff;
     r->cpu->reg[REG_EDI] = 0xabcd0000;
     run(r);
@@ -293,7 +295,7 @@ static void rep_counts_cx_with_16bit_addressing(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xaa, 0xf4}; /* rep stosb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EAX] = 0x77;
     r->cpu->reg[REG_EDI] = 0x2000;
     r->cpu->reg[REG_ECX] = 0x00010002; /* CX = 2 */
@@ -307,7 +309,7 @@ static void address32_uses_esi_edi_ecx(void **state)
     struct rig *r = *state;
     /* 67 F3 A4: rep movsb with 32-bit addressing; hlt */
     static const uint8_t code[] = {0x67, 0xf3, 0xa4, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x0fffe, "xyz");
     r->cpu->reg[REG_ESI] = 0x0000fffe;
     r->cpu->reg[REG_EDI] = 0x00002000;
@@ -321,12 +323,10 @@ static void address32_uses_esi_edi_ecx(void **state)
     /* One more byte moves ESI to 10000, past the real-mode limit of FFFF on the
      * next access: lodsb with 32-bit addressing there must #GP. */
     static const uint8_t more[] = {0x67, 0xa4, 0x67, 0xac, 0xf4};
-    assert_true(phys_copy_to(&r->ps, 0x180, more, sizeof more));
-    r->cpu->eip = 0x180;
-    r->cpu->halted = false;
-    assert_int_equal(cpu_run(r->cpu, 1000), CPU_EXIT_HALT);
+    load(r, 0x180, more, sizeof more);
+    assert_int_equal(rig_run_at(r, 0x180), CPU_EXIT_HALT);
     assert_int_equal(r->cpu->reg[REG_ESI], 0x00010000);
-    assert_int_equal(rd(r, FAULT_MARK, 1), EXC_GP);
+    assert_int_equal(rd(r, RIG_FAULT_MARK, 1), EXC_GP);
 }
 
 static void source_segment_override(void **state)
@@ -339,13 +339,13 @@ static void source_segment_override(void **state)
                                    0x88, 0xc3,             /* mov bl, al */
                                    0x4e,                   /* dec si */
                                    0x64, 0xa4, 0xf4};      /* fs movsb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     cpu_load_seg_real(r->cpu, SEG_DS, 0x1000);
     cpu_load_seg_real(r->cpu, SEG_ES, 0x2000);
     cpu_load_seg_real(r->cpu, SEG_FS, 0x3000);
-    phys_write(&r->ps, 0x10010, 0xd5, 1); /* DS:0010 */
-    phys_write(&r->ps, 0x20010, 0xe5, 1); /* ES:0010 */
-    phys_write(&r->ps, 0x30010, 0xf5, 1); /* FS:0010 */
+    wr(r, 0x10010, 0xd5, 1); /* DS:0010 */
+    wr(r, 0x20010, 0xe5, 1); /* ES:0010 */
+    wr(r, 0x30010, 0xf5, 1); /* FS:0010 */
     r->cpu->reg[REG_ESI] = 0x10;
     r->cpu->reg[REG_EDI] = 0x40;
     run(r);
@@ -361,11 +361,11 @@ static void rep_movs_across_page_boundaries(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa5, 0xf4}; /* rep movsw; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     uint8_t src[64];
     for (int k = 0; k < 64; k++)
         src[k] = (uint8_t)(k * 7 + 1);
-    assert_true(phys_copy_to(&r->ps, 0x3fe1, src, sizeof src)); /* odd, crosses 0x4000 */
+    load(r, 0x3fe1, src, sizeof src); /* odd, crosses 0x4000 */
     r->cpu->reg[REG_ESI] = 0x3fe1;
     r->cpu->reg[REG_EDI] = 0x5ff0;
     r->cpu->reg[REG_ECX] = 32;
@@ -387,7 +387,7 @@ static void rep_movsb_forward_overlap_replicates(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa4, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x2000, "abc");
     r->cpu->reg[REG_ESI] = 0x2000;
     r->cpu->reg[REG_EDI] = 0x2003;
@@ -405,7 +405,7 @@ static void rep_movsw_overlap_downward(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa5, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     put(r, 0x2000, "abcdefgh");
     r->cpu->reg[REG_ESI] = 0x2001;
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -422,7 +422,7 @@ static void rep_stosb_wraps_di_at_64k(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xaa, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     cpu_load_seg_real(r->cpu, SEG_ES, 0x1000);
     r->cpu->reg[REG_EAX] = 0x3c;
     r->cpu->reg[REG_EDI] = 0x5555fffe;
@@ -441,7 +441,7 @@ static void rep_stosd_patterns_across_pages(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0x66, 0xf3, 0xab, 0xf4};
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EAX] = 0x12345678;
     r->cpu->reg[REG_EDI] = 0x4ff4;
     r->cpu->reg[REG_ECX] = 0x405; /* 0x1014 bytes: 4ff4 .. 6007 */
@@ -454,7 +454,7 @@ static void rep_stosd_patterns_across_pages(void **state)
     assert_int_equal(r->cpu->reg[REG_EDI], 0x6008);
 
     static const uint8_t again[] = {0x66, 0xf3, 0xab, 0xf4};
-    assert_true(phys_copy_to(&r->ps, 0x180, again, sizeof again));
+    load(r, 0x180, again, sizeof again);
     r->cpu->eip = 0x180;
     r->cpu->halted = false;
     r->cpu->reg[REG_EAX] = 0x9a9a9a9a;
@@ -476,19 +476,17 @@ static void fault_mid_rep_is_restartable(void **state)
     /* rep stosw with 32-bit addressing (67 F3 AB) from EDI = FFF8: four words fit
      * under the FFFF limit, the fifth at 10000 is #GP. */
     static const uint8_t code[] = {0x90, 0x67, 0xf3, 0xab, 0xf4}; /* nop; rep stosw; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_EAX] = 0xbeef;
     r->cpu->reg[REG_EDI] = 0xfff8;
     r->cpu->reg[REG_ECX] = 8;
     assert_int_equal(cpu_run(r->cpu, 1000), CPU_EXIT_HALT);
-    assert_int_equal(rd(r, FAULT_MARK, 1), EXC_GP);
+    /* #GP, and the pushed IP is the REP instruction's own (its first prefix) */
+    rig_assert_fault_real(r, EXC_GP, 1);
     assert_int_equal(r->cpu->reg[REG_ECX], 4);
     assert_int_equal(r->cpu->reg[REG_EDI], 0x10000);
     assert_int_equal(rd(r, 0xfff8, 4), 0xbeefbeef);
     assert_int_equal(rd(r, 0xfffc, 4), 0xbeefbeef);
-    /* pushed IP is the REP instruction's own (its first prefix) */
-    assert_int_equal(r->cpu->reg[REG_ESP], 0x8000 - 6);
-    assert_int_equal(rd(r, 0x8000 - 6, 2), CODE + 1);
     /* nop + 4 finished iterations + the handler's mov and hlt */
     assert_int_equal(r->cpu->icount, 1 + 4 + 2);
 }
@@ -500,7 +498,7 @@ static void fault_mid_rep_is_restartable(void **state)
 static void start_fill(struct rig *r)
 {
     static const uint8_t code[] = {0xf3, 0xab, 0xf4}; /* rep stosw; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     cpu_load_seg_real(r->cpu, SEG_ES, 0x1000);
     r->cpu->reg[REG_EAX] = 0xa55a;
     r->cpu->reg[REG_EDI] = 0;
@@ -515,7 +513,7 @@ static void check_fill(struct rig *r)
     assert_int_equal(rd(r, 0x10000 + 2 * FILL_WORDS, 2), 0);
     assert_int_equal(r->cpu->reg[REG_ECX], 0);
     assert_int_equal(r->cpu->reg[REG_EDI], 2 * FILL_WORDS);
-    assert_int_equal(r->cpu->eip, CODE + 3);
+    assert_int_equal(r->cpu->eip, RIG_CODE + 3);
     /* every iteration is one instruction of virtual time, plus HLT */
     assert_int_equal(r->cpu->icount, FILL_WORDS + 1);
 }
@@ -537,7 +535,7 @@ static void rep_stos_small_budget_resumes(void **state)
     assert_int_equal(r->cpu->icount, 7);
     assert_int_equal(r->cpu->reg[REG_ECX], FILL_WORDS - 7);
     assert_int_equal(r->cpu->reg[REG_EDI], 14);
-    assert_int_equal(r->cpu->eip, CODE); /* at the REP, to come back to it */
+    assert_int_equal(r->cpu->eip, RIG_CODE); /* at the REP, to come back to it */
     assert_int_equal(rd(r, 0x10000 + 12, 2), 0xa55a);
     assert_int_equal(rd(r, 0x10000 + 14, 2), 0);
     int runs = 1;
@@ -557,10 +555,10 @@ static void repe_cmpsb_resumed_stops_at_difference(void **state)
 {
     struct rig *r = *state;
     static const uint8_t code[] = {0xf3, 0xa6, 0xf4}; /* repe cmpsb; hlt */
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     for (uint32_t k = 0; k < 100; k++) {
-        phys_write(&r->ps, 0x1000 + k, k, 1);
-        phys_write(&r->ps, 0x2000 + k, k == 60 ? 0xff : k, 1);
+        wr(r, 0x1000 + k, k, 1);
+        wr(r, 0x2000 + k, k == 60 ? 0xff : k, 1);
     }
     r->cpu->reg[REG_ESI] = 0x1000;
     r->cpu->reg[REG_EDI] = 0x2000;
@@ -588,8 +586,8 @@ static void interrupt_between_iterations(void **state)
      * mov al, 20h; out 20h, al; iret -- AX is not saved: restored below */
     static const uint8_t handler[] = {0x89, 0xe5, 0x8b, 0x46, 0x00, 0xa3, 0xe0,
                                       0x04, 0xb0, 0x20, 0xe6, 0x20, 0xcf};
-    assert_true(phys_copy_to(&r->ps, 0x600, handler, sizeof handler));
-    phys_write(&r->ps, 0x21 * 4, 0x600, 4); /* IVT 0x21 (below the code at 0x100) */
+    load(r, 0x600, handler, sizeof handler);
+    wr(r, 0x21 * 4, 0x600, 4); /* IVT 0x21 (below the code at 0x100) */
     r->irq_vector = 0x21;
     cpu_set_eflags(r->cpu, FLAG_IF);
     assert_int_equal(cpu_run(r->cpu, 100), CPU_EXIT_BUDGET);
@@ -598,10 +596,10 @@ static void interrupt_between_iterations(void **state)
     /* The handler clobbers AL: stop right after it (6 instructions) and fix AX so
      * that the remaining words get the same value. */
     assert_int_equal(cpu_run(r->cpu, 6), CPU_EXIT_BUDGET);
-    assert_int_equal(rd(r, 0x4e0, 2), CODE);
+    assert_int_equal(rd(r, 0x4e0, 2), RIG_CODE);
     assert_int_equal(r->io_count, 1);
     assert_int_equal(r->io[0].port, 0x20);
-    assert_int_equal(r->cpu->eip, CODE);
+    assert_int_equal(r->cpu->eip, RIG_CODE);
     assert_int_equal(r->cpu->reg[REG_ECX], FILL_WORDS - 100);
     r->cpu->reg[REG_EAX] = 0xa55a;
     run(r);
@@ -629,7 +627,7 @@ static void rep_stosb_rewrites_following_code(void **state)
         0x75, 0xee,       /* 110: jne 0x100 */
         0xf4,             /* 112: hlt */
     };
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     r->cpu->reg[REG_ECX] = 0;
     run(r);
     assert_int_equal(r->cpu->reg[REG_EDX] & 0xffff, 2);
@@ -649,7 +647,7 @@ static void stosb_rewrites_its_own_block(void **state)
         0x90,             /* 109: nop -> inc bx */
         0xf4,             /* 10a: hlt */
     };
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     run(r);
     assert_int_equal(r->cpu->reg[REG_EBX] & 0xffff, 1);
 }
@@ -666,7 +664,7 @@ static void rep_stosb_over_its_own_block(void **state)
         0xf3, 0xaa,       /* 108: rep stosb over 100-102 */
         0xf4,             /* 10a: hlt */
     };
-    load(r, code, sizeof code);
+    load(r, RIG_CODE, code, sizeof code);
     run(r);
     assert_int_equal(r->cpu->eip, 0x10b);
     assert_int_equal(rd(r, 0x100, 4), 0xb9909090);
@@ -677,38 +675,38 @@ static void rep_stosb_over_its_own_block(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(movsb_forward),
-        T(movsw_backward),
-        T(movsd_with_operand_size_prefix),
-        T(rep_count_zero_does_nothing),
-        T(repne_on_movs_repeats),
-        T(cmpsb_flags_are_source_minus_destination),
-        T(repe_cmpsb_stops_at_first_difference),
-        T(repe_cmpsw_all_equal_runs_out),
-        T(repne_scasb_is_strlen),
-        T(repne_scasw_not_found_runs_out),
-        T(repe_scasd_backward),
-        T(lods_sizes),
-        T(lodsb_keeps_upper_bytes),
-        T(stos_forward_and_backward),
-        T(rep_stosd_backward),
-        T(address16_wraps_and_keeps_upper_halves),
-        T(rep_counts_cx_with_16bit_addressing),
-        T(address32_uses_esi_edi_ecx),
-        T(source_segment_override),
-        T(rep_movs_across_page_boundaries),
-        T(rep_movsb_forward_overlap_replicates),
-        T(rep_movsw_overlap_downward),
-        T(rep_stosb_wraps_di_at_64k),
-        T(rep_stosd_patterns_across_pages),
-        T(fault_mid_rep_is_restartable),
-        T(rep_stos_uninterrupted),
-        T(rep_stos_small_budget_resumes),
-        T(repe_cmpsb_resumed_stops_at_difference),
-        TB(interrupt_between_iterations),
-        T(rep_stosb_rewrites_following_code),
-        T(stosb_rewrites_its_own_block),
-        T(rep_stosb_over_its_own_block),
+        RIG_TEST(movsb_forward),
+        RIG_TEST(movsw_backward),
+        RIG_TEST(movsd_with_operand_size_prefix),
+        RIG_TEST(rep_count_zero_does_nothing),
+        RIG_TEST(repne_on_movs_repeats),
+        RIG_TEST(cmpsb_flags_are_source_minus_destination),
+        RIG_TEST(repe_cmpsb_stops_at_first_difference),
+        RIG_TEST(repe_cmpsw_all_equal_runs_out),
+        RIG_TEST(repne_scasb_is_strlen),
+        RIG_TEST(repne_scasw_not_found_runs_out),
+        RIG_TEST(repe_scasd_backward),
+        RIG_TEST(lods_sizes),
+        RIG_TEST(lodsb_keeps_upper_bytes),
+        RIG_TEST(stos_forward_and_backward),
+        RIG_TEST(rep_stosd_backward),
+        RIG_TEST(address16_wraps_and_keeps_upper_halves),
+        RIG_TEST(rep_counts_cx_with_16bit_addressing),
+        RIG_TEST(address32_uses_esi_edi_ecx),
+        RIG_TEST(source_segment_override),
+        RIG_TEST(rep_movs_across_page_boundaries),
+        RIG_TEST(rep_movsb_forward_overlap_replicates),
+        RIG_TEST(rep_movsw_overlap_downward),
+        RIG_TEST(rep_stosb_wraps_di_at_64k),
+        RIG_TEST(rep_stosd_patterns_across_pages),
+        RIG_TEST(fault_mid_rep_is_restartable),
+        RIG_TEST(rep_stos_uninterrupted),
+        RIG_TEST(rep_stos_small_budget_resumes),
+        RIG_TEST(repe_cmpsb_resumed_stops_at_difference),
+        RIG_TEST_BUS(interrupt_between_iterations),
+        RIG_TEST(rep_stosb_rewrites_following_code),
+        RIG_TEST(stosb_rewrites_its_own_block),
+        RIG_TEST(rep_stosb_over_its_own_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

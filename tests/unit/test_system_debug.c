@@ -76,13 +76,9 @@ static int run_with_bp(struct rig *r, bool de, int n, uint32_t addr, uint32_t dr
     assert_true(at + len <= sizeof code);
     memcpy(code + at, body, len);
     *body_at = CODE0 + (uint32_t)at;
-    phys_write(&r->ps, MARK, 0xff, 1);
-    wr32(r, COUNT, 0);
-    r->cpu->reg[REG_ESP] = STACK0;
     r->cpu->reg[REG_EBX] = addr;
     r->cpu->reg[REG_ECX] = dr7;
-    run0(r, code, at + len);
-    return last_vector(r);
+    return run_snippet(r, code, at + len);
 }
 
 static void io_breakpoint_traps_after_out(void **state)
@@ -99,7 +95,7 @@ static void io_breakpoint_traps_after_out(void **state)
     };
     uint32_t at;
     assert_int_equal(run_with_bp(r, true, 0, 0x80, DR7_L0 | (2u << 16), body, sizeof body, &at), 1);
-    assert_int_equal(rd32(r, COUNT), 1);
+    assert_int_equal(rd(r, COUNT, 4), 1);
     /* A trap: the OUT was done, the pushed EIP is the next instruction. */
     assert_int_equal(log.writes, 2);
     assert_int_equal(log.port[1], 0x80);
@@ -126,7 +122,7 @@ static void io_breakpoint_covers_its_aligned_range(void **state)
     uint32_t at;
     uint32_t dr7 = DR7_L1 | (2u << 20) | (3u << 22);
     assert_int_equal(run_with_bp(r, true, 1, 0x1f3, dr7, body, sizeof body, &at), 1);
-    assert_int_equal(rd32(r, COUNT), 1);
+    assert_int_equal(rd(r, COUNT, 4), 1);
     assert_int_equal(frame(r, 0), at + 12);
     assert_int_equal(r->cpu->dr[6] & 0xf, 2);
     assert_int_equal(r->cpu->reg[REG_EAX], 0xffffffffu); /* the IN completed */
@@ -150,7 +146,7 @@ static void rw10_without_cr4_de_is_ignored(void **state)
     uint32_t at;
     assert_int_equal(run_with_bp(r, false, 0, 0x80, DR7_L0 | (2u << 16), body, sizeof body, &at),
                      1);
-    assert_int_equal(rd32(r, COUNT), 1);
+    assert_int_equal(rd(r, COUNT, 4), 1);
     assert_int_equal(frame(r, 0), at + 13);
     assert_int_equal(log.writes, 2);
 }
@@ -171,8 +167,8 @@ static void rep_outs_traps_after_every_iteration(void **state)
     };
     load(r, HANDLER, handler, sizeof handler);
     idt_set(r, 1, SEL_CODE0, HANDLER, 0x8e, 0);
-    wr32(r, HITS, 0);
-    wr32(r, BUF, 0x00a3a2a1u);
+    wr(r, HITS, 0, 4);
+    wr(r, BUF, 0x00a3a2a1u, 4);
     static const uint8_t body[] = {
         0xb9, 0x03, 0x00, 0x00, 0x00, /* mov ecx, 3 */
         0xbe, 0x00, 0x62, 0x00, 0x00, /* mov esi, 0x6200 */
@@ -186,13 +182,13 @@ static void rep_outs_traps_after_every_iteration(void **state)
     /* 17.3.1.2: a repeated OUTS traps after the first iteration that hits, with
      * EIP at the instruction and ECX/ESI describing what is left; resuming it
      * does one more iteration and traps again. */
-    assert_int_equal(rd32(r, HITS), 3);
-    assert_int_equal(rd32(r, ECXS), 2);
-    assert_int_equal(rd32(r, ECXS + 4), 1);
-    assert_int_equal(rd32(r, ECXS + 8), 0);
-    assert_int_equal(rd32(r, EIPS), at + 15);
-    assert_int_equal(rd32(r, EIPS + 4), at + 15);
-    assert_int_equal(rd32(r, EIPS + 8), at + 17);
+    assert_int_equal(rd(r, HITS, 4), 3);
+    assert_int_equal(rd(r, ECXS, 4), 2);
+    assert_int_equal(rd(r, ECXS + 4, 4), 1);
+    assert_int_equal(rd(r, ECXS + 8, 4), 0);
+    assert_int_equal(rd(r, EIPS, 4), at + 15);
+    assert_int_equal(rd(r, EIPS + 4, 4), at + 15);
+    assert_int_equal(rd(r, EIPS + 8, 4), at + 17);
     assert_int_equal(log.writes, 3);
     assert_int_equal(log.value[0], 0xa1);
     assert_int_equal(log.value[2], 0xa3);
@@ -241,16 +237,14 @@ static void dr4_dr5_alias_without_de_and_are_ud_with_it(void **state)
     assert_true(r->cpu->dr[6] & DR6_BD);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(io_breakpoint_traps_after_out),
-        T(io_breakpoint_covers_its_aligned_range),
-        T(rw10_without_cr4_de_is_ignored),
-        T(rep_outs_traps_after_every_iteration),
-        T(dr4_dr5_alias_without_de_and_are_ud_with_it),
+        SYSTEM_TEST(io_breakpoint_traps_after_out),
+        SYSTEM_TEST(io_breakpoint_covers_its_aligned_range),
+        SYSTEM_TEST(rw10_without_cr4_de_is_ignored),
+        SYSTEM_TEST(rep_outs_traps_after_every_iteration),
+        SYSTEM_TEST(dr4_dr5_alias_without_de_and_are_ud_with_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,14 +10,6 @@
 #define LDT_DATA  0x100000u /* base of the LDT data segment */
 #define CONF_CODE 0x22000u
 
-static int run_snippet(struct rig *r, const uint8_t *code, size_t len)
-{
-    phys_write(&r->ps, MARK, 0xff, 1);
-    r->cpu->reg[REG_ESP] = STACK0;
-    run0(r, code, len);
-    return last_vector(r);
-}
-
 /* The 16-bit word k slots above ESP. */
 static uint32_t word(struct rig *r, int k)
 {
@@ -34,13 +26,13 @@ static void ldt_setup(struct rig *r)
 {
     gdt_set(r, 7, LDT_BASE, 0x17, 0x82, 0);
     gdt_set(r, 9, LDT_BASE, 0x17, 0x02, 0);
-    wr32(r, LDT_BASE, 0);
-    wr32(r, LDT_BASE + 4, 0);
-    wr32(r, LDT_BASE + 8, 0x00000fffu);                     /* base 15:0 = 0, limit 0xfff */
-    wr32(r, LDT_BASE + 12, 0x00409200u | (LDT_DATA >> 16)); /* P DPL0 data RW, B */
-    wr32(r, LDT_BASE + 16, 0x0000ffffu);
-    wr32(r, LDT_BASE + 20, 0x00cf1200u); /* not present */
-    wr32(r, LDT_DATA + 0x10, 0x600dd00du);
+    wr(r, LDT_BASE, 0, 4);
+    wr(r, LDT_BASE + 4, 0, 4);
+    wr(r, LDT_BASE + 8, 0x00000fffu, 4);                     /* base 15:0 = 0, limit 0xfff */
+    wr(r, LDT_BASE + 12, 0x00409200u | (LDT_DATA >> 16), 4); /* P DPL0 data RW, B */
+    wr(r, LDT_BASE + 16, 0x0000ffffu, 4);
+    wr(r, LDT_BASE + 20, 0x00cf1200u, 4); /* not present */
+    wr(r, LDT_DATA + 0x10, 0x600dd00du, 4);
 }
 
 static void ldt_segment_loads(void **state)
@@ -61,7 +53,7 @@ static void ldt_segment_loads(void **state)
     /* The not-present LDT entry is #NP with the selector, TI bit included. */
     assert_int_equal(run_snippet(r, code, sizeof code), 11);
     assert_int_equal(frame(r, 0), 0x14);
-    assert_int_equal(rd32(r, RESULT), 0x600dd00du);
+    assert_int_equal(rd(r, RESULT, 4), 0x600dd00du);
     const struct cpu *cpu = r->cpu;
     assert_int_equal(cpu->seg[SEG_LDTR].sel, 0x38);
     assert_int_equal(cpu->seg[SEG_LDTR].base, LDT_BASE);
@@ -70,7 +62,7 @@ static void ldt_segment_loads(void **state)
     assert_int_equal(cpu->seg[SEG_DS].base, LDT_DATA);
     assert_int_equal(cpu->seg[SEG_DS].limit, 0xfff);
     /* The load set the accessed bit in the LDT entry (3.4.5.1). */
-    assert_true(rd32(r, LDT_BASE + 12) & 0x100);
+    assert_true(rd(r, LDT_BASE + 12, 4) & 0x100);
 
     /* Index 3 (0x1c) is past the LDT limit 0x17: #GP(0x1c). */
     static const uint8_t past_limit[] = {
@@ -140,16 +132,6 @@ static void lldt_rules(void **state)
     assert_int_equal(r->cpu->seg[SEG_LDTR].sel, 0);
 }
 
-/* Ring 0 -> ring 3 by IRET (as in test_system_protected.c). */
-static const uint8_t to_ring3[] = {
-    0x6a, 0x23,                   /* push 0x23 */
-    0x68, 0x00, 0x90, 0x00, 0x00, /* push 0x9000 */
-    0x68, 0x02, 0x02, 0x00, 0x00, /* push 0x202 */
-    0x6a, 0x1b,                   /* push 0x1b */
-    0x68, 0x00, 0x10, 0x02, 0x00, /* push 0x21000 */
-    0xcf,                         /* iretd */
-};
-
 /* INT 0x40 from ring 3 through a 16-bit interrupt gate: SS, SP, FLAGS, CS, IP go
  * on the inner stack as words (6.12.1, figure 6-4 for 16-bit gates). */
 static void check_int16_frame(struct rig *r, uint32_t stack_top)
@@ -173,7 +155,7 @@ static void int16_gate_from_ring3_with_32bit_tss(void **state)
         0xcd, 0x40, /* int 0x40 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 0x40);
+    assert_int_equal(run_ring3(r), 0x40);
     check_int16_frame(r, STACK0);
 }
 
@@ -185,16 +167,16 @@ static void int16_gate_from_ring3_with_16bit_tss(void **state)
     gdt_set(r, 6, TSS1, 0x2b, 0x83, 0);
     cpu_set_seg_cache(r->cpu, SEG_TR, SEL_TSS1, TSS1, 0x2b, 0x83);
     for (uint32_t off = 0; off < 0x2c; off += 4)
-        wr32(r, TSS1 + off, 0);
-    wr32(r, TSS1, sp0 << 16);     /* back link 0, SP0 */
-    wr32(r, TSS1 + 4, SEL_DATA0); /* SS0 */
-    wr32(r, TSS0 + 4, 0x1234);    /* the 32-bit TSS is not the one used */
+        wr(r, TSS1 + off, 0, 4);
+    wr(r, TSS1, sp0 << 16, 4);     /* back link 0, SP0 */
+    wr(r, TSS1 + 4, SEL_DATA0, 4); /* SS0 */
+    wr(r, TSS0 + 4, 0x1234, 4);    /* the 32-bit TSS is not the one used */
     idt_set(r, 0x40, SEL_CODE0, STUBS + 16 * 0x40, 0x86, 3);
     static const uint8_t user[] = {
         0xcd, 0x40, /* int 0x40 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 0x40);
+    assert_int_equal(run_ring3(r), 0x40);
     check_int16_frame(r, sp0);
 }
 
@@ -230,7 +212,7 @@ static void call_gate16_copies_parameters_as_words(void **state)
         0x9a, 0x00, 0x00, 0x00, 0x00, 0x53, 0x00, /* call 0x53:0 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 0x50);
+    assert_int_equal(run_ring3(r), 0x50);
     /* 5.8.6, figure 5-13: SS, SP, the parameters, CS, IP, all 16 bits wide. */
     assert_int_equal(r->cpu->cpl, 0);
     assert_int_equal(r->cpu->reg[REG_ESP], STACK0 - 12);
@@ -268,11 +250,11 @@ static void call_gate_to_conforming_code_keeps_cpl(void **state)
     load(r, CODE3, user, sizeof user);
     /* 5.8.6: a conforming target runs at the caller's CPL, on the caller's stack:
      * CS gets RPL 3 and only CS:EIP are pushed. */
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 13);
-    assert_int_equal(rd32(r, RESULT), 0x5b);
-    assert_int_equal(rd32(r, RESULT + 4), STACK3 - 8);
-    assert_int_equal(rd32(r, STACK3 - 4), SEL_CODE3);
-    assert_int_equal(rd32(r, STACK3 - 8), CODE3 + 7);
+    assert_int_equal(run_ring3(r), 13);
+    assert_int_equal(rd(r, RESULT, 4), 0x5b);
+    assert_int_equal(rd(r, RESULT + 4, 4), STACK3 - 8);
+    assert_int_equal(rd(r, STACK3 - 4, 4), SEL_CODE3);
+    assert_int_equal(rd(r, STACK3 - 8, 4), CODE3 + 7);
     /* The HLT faulted at CPL 3 (#GP(0)), from CS 0x5b. */
     assert_int_equal(frame(r, 0), 0);
     assert_int_equal(frame(r, 1), CONF_CODE + 15);
@@ -287,9 +269,9 @@ static void jmp_through_gate_to_conforming_code_keeps_cpl(void **state)
         0xea, 0x00, 0x00, 0x00, 0x00, 0x63, 0x00, /* jmp 0x63:0 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 13);
-    assert_int_equal(rd32(r, RESULT), 0x5b);
-    assert_int_equal(rd32(r, RESULT + 4), STACK3); /* JMP pushes nothing */
+    assert_int_equal(run_ring3(r), 13);
+    assert_int_equal(rd(r, RESULT, 4), 0x5b);
+    assert_int_equal(rd(r, RESULT + 4, 4), STACK3); /* JMP pushes nothing */
     assert_int_equal(frame(r, 2), 0x5b);
 }
 
@@ -326,8 +308,8 @@ static void iret16_returns_to_ring3_from_16bit_gate(void **state)
     /* IRET with a 16-bit operand pops IP, CS, FLAGS, SP and SS as words (SDM
      * Vol. 2, IRET, return to outer privilege level). */
     assert_int_equal(run_snippet(r, to_low3, sizeof to_low3), 13);
-    assert_int_equal(rd32(r, RESULT), SEL_CODE3);
-    assert_int_equal(rd32(r, RESULT + 4), STACK3);
+    assert_int_equal(rd(r, RESULT, 4), SEL_CODE3);
+    assert_int_equal(rd(r, RESULT + 4, 4), STACK3);
     assert_int_equal(frame(r, 1), LOW3 + 17);
     assert_int_equal(frame(r, 2), SEL_CODE3);
 }
@@ -351,26 +333,24 @@ static void retf16_from_16bit_call_gate_drops_parameters(void **state)
     /* RET n to an outer level releases n bytes of parameters on both stacks
      * (SDM Vol. 2, RET): the caller's SP ends where it was before its pushes. */
     assert_int_equal(run_snippet(r, to_low3, sizeof to_low3), 13);
-    assert_int_equal(rd32(r, RESULT + 4), STACK3);
+    assert_int_equal(rd(r, RESULT + 4, 4), STACK3);
     assert_int_equal(frame(r, 1), LOW3 + 22);
     assert_int_equal(frame(r, 2), SEL_CODE3);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(ldt_segment_loads),
-        T(lldt_rules),
-        T(int16_gate_from_ring3_with_32bit_tss),
-        T(int16_gate_from_ring3_with_16bit_tss),
-        T(trap16_gate_pushes_error_code_as_word),
-        T(call_gate16_copies_parameters_as_words),
-        T(call_gate_to_conforming_code_keeps_cpl),
-        T(jmp_through_gate_to_conforming_code_keeps_cpl),
-        T(iret16_returns_to_ring3_from_16bit_gate),
-        T(retf16_from_16bit_call_gate_drops_parameters),
+        SYSTEM_TEST(ldt_segment_loads),
+        SYSTEM_TEST(lldt_rules),
+        SYSTEM_TEST(int16_gate_from_ring3_with_32bit_tss),
+        SYSTEM_TEST(int16_gate_from_ring3_with_16bit_tss),
+        SYSTEM_TEST(trap16_gate_pushes_error_code_as_word),
+        SYSTEM_TEST(call_gate16_copies_parameters_as_words),
+        SYSTEM_TEST(call_gate_to_conforming_code_keeps_cpl),
+        SYSTEM_TEST(jmp_through_gate_to_conforming_code_keeps_cpl),
+        SYSTEM_TEST(iret16_returns_to_ring3_from_16bit_gate),
+        SYSTEM_TEST(retf16_from_16bit_call_gate_drops_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,38 +19,24 @@
 #define VAL_C  0xc0c0c0c0u
 #define LARGE  0x87u /* P RW US PS */
 
-static void wr64(struct rig *r, uint32_t addr, uint64_t v)
-{
-    phys_write(&r->ps, addr, v, 8);
-}
-
 /* PAE paging on, through the test-only setters, with the PDPTE registers loaded
  * from PDPT A (PDPTE1 -> PD_B). */
 static void pae_on(struct rig *r)
 {
-    wr64(r, PDPT_A, PD_A | 1);
-    wr64(r, PDPT_A + 8, PD_B | 1);
-    wr64(r, PDPT_A + 16, 0);
-    wr64(r, PDPT_A + 24, 0);
-    wr64(r, PD_A, 0x000000 | LARGE);
-    wr64(r, PD_A + 8, 0x200000 | LARGE);
-    wr64(r, PD_B, 0x400000 | LARGE);
-    wr64(r, PD_C, 0x600000 | LARGE);
-    wr32(r, 0x400000, VAL_B);
-    wr32(r, 0x600000, VAL_C);
+    wr(r, PDPT_A, PD_A | 1, 8);
+    wr(r, PDPT_A + 8, PD_B | 1, 8);
+    wr(r, PDPT_A + 16, 0, 8);
+    wr(r, PDPT_A + 24, 0, 8);
+    wr(r, PD_A, 0x000000 | LARGE, 8);
+    wr(r, PD_A + 8, 0x200000 | LARGE, 8);
+    wr(r, PD_B, 0x400000 | LARGE, 8);
+    wr(r, PD_C, 0x600000 | LARGE, 8);
+    wr(r, 0x400000, VAL_B, 4);
+    wr(r, 0x600000, VAL_C, 4);
     cpu_set_cr0(r->cpu, r->cpu->cr[0] & ~CR0_PG);
     cpu_set_cr4(r->cpu, CR4_PAE);
     cpu_set_cr3(r->cpu, PDPT_A);
     cpu_set_cr0(r->cpu, r->cpu->cr[0] | CR0_PG);
-}
-
-static int run_snippet(struct rig *r, const uint8_t *code, size_t len)
-{
-    phys_write(&r->ps, MARK, 0xff, 1);
-    wr32(r, COUNT, 0);
-    r->cpu->reg[REG_ESP] = STACK0;
-    run0(r, code, len);
-    return last_vector(r);
 }
 
 /* Rewrites PDPTE1 in memory to name PD_C, runs `write` (a control-register write),
@@ -76,7 +62,7 @@ static uint32_t read_after(struct rig *r, const uint8_t *write, size_t len)
     memcpy(code + sizeof head + len, tail, sizeof tail);
     pae_on(r);
     assert_int_equal(run_snippet(r, code, sizeof head + len + sizeof tail), 0xff);
-    return rd32(r, RESULT);
+    return rd(r, RESULT, 4);
 }
 
 static void walks_use_the_pdpte_registers_until_a_load(void **state)
@@ -157,10 +143,10 @@ static void reserved_bits_in_a_present_pdpte_fault_the_mov_to_cr3(void **state)
         pae_on(r);
         uint64_t before[PAGING_PDPTES];
         memcpy(before, r->cpu->pdpte, sizeof before);
-        wr64(r, PDPT_X, PD_A | 1);
-        wr64(r, PDPT_X + 8, 0);
-        wr64(r, PDPT_X + 16, PD_C | 1 | bad[k]);
-        wr64(r, PDPT_X + 24, 0);
+        wr(r, PDPT_X, PD_A | 1, 8);
+        wr(r, PDPT_X + 8, 0, 8);
+        wr(r, PDPT_X + 16, PD_C | 1 | bad[k], 8);
+        wr(r, PDPT_X + 24, 0, 8);
         expect_gp_at(r, load_x, sizeof load_x, CODE0 + 5);
         assert_int_equal(r->cpu->cr[3], PDPT_A);
         assert_memory_equal(r->cpu->pdpte, before, sizeof before);
@@ -168,10 +154,10 @@ static void reserved_bits_in_a_present_pdpte_fault_the_mov_to_cr3(void **state)
     /* A not-present PDPTE may hold anything (4.4.1: P = 0 ignores bits 63:1); bits
      * 11:9 and PCD/PWT are allowed in a present one. */
     pae_on(r);
-    wr64(r, PDPT_X, PD_A | 1);
-    wr64(r, PDPT_X + 8, 0xfffffffffffffffeull);
-    wr64(r, PDPT_X + 16, PD_C | 0xe19u);
-    wr64(r, PDPT_X + 24, 0);
+    wr(r, PDPT_X, PD_A | 1, 8);
+    wr(r, PDPT_X + 8, 0xfffffffffffffffeull, 8);
+    wr(r, PDPT_X + 16, PD_C | 0xe19u, 8);
+    wr(r, PDPT_X + 24, 0, 8);
     assert_int_equal(run_snippet(r, load_x, sizeof load_x), 0xff);
     assert_int_equal(r->cpu->cr[3], PDPT_X);
     assert_true(r->cpu->pdpte[2] == (PD_C | 0xe19u));
@@ -206,10 +192,10 @@ static void enabling_pae_paging_checks_the_pdptes(void **state)
     expect_gp_at(r, set_pg, sizeof set_pg, CODE0 + 8);
     assert_false(r->cpu->cr[0] & CR0_PG);
     /* With a good PDPT the same instruction turns PAE paging on and loads them. */
-    wr64(r, PDPT_A, PD_A | 1);
-    wr64(r, PDPT_A + 8, PD_B | 1);
-    wr64(r, PD_A, 0x000000 | LARGE);
-    wr64(r, PD_B, 0x400000 | LARGE);
+    wr(r, PDPT_A, PD_A | 1, 8);
+    wr(r, PDPT_A + 8, PD_B | 1, 8);
+    wr(r, PD_A, 0x000000 | LARGE, 8);
+    wr(r, PD_B, 0x400000 | LARGE, 8);
     cpu_set_cr3(r->cpu, PDPT_A);
     assert_int_equal(run_snippet(r, set_pg, sizeof set_pg), 0xff);
     assert_true(r->cpu->cr[0] & CR0_PG);
@@ -233,12 +219,12 @@ static int jump_to_pae_task(struct rig *r, uint64_t pdpte2)
         0xea, 0x00, 0x00, 0x00, 0x00, 0x30, 0x00, /* jmp 0x30:0 */
     };
     pae_on(r);
-    wr64(r, PDPT_X, PD_A | 1);
-    wr64(r, PDPT_X + 8, PD_C | 1);
-    wr64(r, PDPT_X + 16, pdpte2);
-    wr64(r, PDPT_X + 24, 0);
+    wr(r, PDPT_X, PD_A | 1, 8);
+    wr(r, PDPT_X + 8, PD_C | 1, 8);
+    wr(r, PDPT_X + 16, pdpte2, 8);
+    wr(r, PDPT_X + 24, 0, 8);
     tss_task(r, TSS1, CODEB, STACKB, 0x2);
-    wr32(r, TSS1 + 0x1c, PDPT_X);
+    wr(r, TSS1 + 0x1c, PDPT_X, 4);
     return run_snippet(r, jmp_b, sizeof jmp_b);
 }
 
@@ -246,7 +232,7 @@ static void task_switch_loads_pdptes_from_the_new_cr3(void **state)
 {
     struct rig *r = *state;
     assert_int_equal(jump_to_pae_task(r, 0), 0xff);
-    assert_int_equal(rd32(r, RESULT), VAL_C);
+    assert_int_equal(rd(r, RESULT, 4), VAL_C);
     assert_int_equal(r->cpu->cr[3], PDPT_X);
     assert_true(r->cpu->pdpte[1] == (PD_C | 1));
 }
@@ -268,18 +254,18 @@ static void walker_takes_pdptes_from_the_context(void **state)
 {
     struct rig *r = *state;
     uint64_t regs[PAGING_PDPTES];
-    wr64(r, PDPT_A, PD_A | 1);
-    wr64(r, PDPT_A + 8, PD_B | 1);
-    wr64(r, PDPT_A + 16, 0x12345678000ull); /* not present: ignored */
-    wr64(r, PDPT_A + 24, PD_C | 1 | 0x40u); /* present, bit 6 reserved */
-    wr64(r, PD_B, 0x400000 | LARGE);
-    wr64(r, PD_C, 0x600000 | LARGE);
+    wr(r, PDPT_A, PD_A | 1, 8);
+    wr(r, PDPT_A + 8, PD_B | 1, 8);
+    wr(r, PDPT_A + 16, 0x12345678000ull, 8); /* not present: ignored */
+    wr(r, PDPT_A + 24, PD_C | 1 | 0x40u, 8); /* present, bit 6 reserved */
+    wr(r, PD_B, 0x400000 | LARGE, 8);
+    wr(r, PD_C, 0x600000 | LARGE, 8);
     assert_false(paging_load_pdptes(&r->ps, PDPT_A, regs));
-    wr64(r, PDPT_A + 24, PD_C | 1);
+    wr(r, PDPT_A + 24, PD_C | 1, 8);
     assert_true(paging_load_pdptes(&r->ps, PDPT_A | 0x1f, regs)); /* CR3 bits 4:0 ignored */
     assert_true(regs[1] == (PD_B | 1) && regs[3] == (PD_C | 1));
 
-    wr64(r, PDPT_A + 8, PD_C | 1); /* memory changes, the registers do not */
+    wr(r, PDPT_A + 8, PD_C | 1, 8); /* memory changes, the registers do not */
     struct walk_ctx ctx = {.cr0 = CR0_PG | CR0_PE, .cr3 = PDPT_A, .cr4 = CR4_PAE, .pdpte = regs};
     struct walk_result res;
     struct page_fault pf;
@@ -297,18 +283,16 @@ static void walker_takes_pdptes_from_the_context(void **state)
     assert_int_equal(pf.error_code, PF_ERR_P | PF_ERR_W | PF_ERR_RSVD);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(walks_use_the_pdpte_registers_until_a_load),
-        T(cr0_and_cr4_writes_load_pdptes_only_for_listed_bits),
-        T(reserved_bits_in_a_present_pdpte_fault_the_mov_to_cr3),
-        T(enabling_pae_paging_checks_the_pdptes),
-        T(task_switch_loads_pdptes_from_the_new_cr3),
-        T(task_switch_with_a_bad_pdpte_faults_in_the_new_task),
-        T(walker_takes_pdptes_from_the_context),
+        SYSTEM_TEST(walks_use_the_pdpte_registers_until_a_load),
+        SYSTEM_TEST(cr0_and_cr4_writes_load_pdptes_only_for_listed_bits),
+        SYSTEM_TEST(reserved_bits_in_a_present_pdpte_fault_the_mov_to_cr3),
+        SYSTEM_TEST(enabling_pae_paging_checks_the_pdptes),
+        SYSTEM_TEST(task_switch_loads_pdptes_from_the_new_cr3),
+        SYSTEM_TEST(task_switch_with_a_bad_pdpte_faults_in_the_new_task),
+        SYSTEM_TEST(walker_takes_pdptes_from_the_context),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

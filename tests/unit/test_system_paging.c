@@ -9,8 +9,8 @@
 static void paging_on(struct rig *r, uint32_t cr4)
 {
     for (uint32_t p = 0; p < 1024; p++)
-        wr32(r, PT1 + 4 * p, 0);
-    wr32(r, PD + 4, PT1 | 0x7);
+        wr(r, PT1 + 4 * p, 0, 4);
+    wr(r, PD + 4, PT1 | 0x7, 4);
     cpu_set_cr3(r->cpu, PD);
     cpu_set_cr4(r->cpu, cr4);
     cpu_set_cr0(r->cpu, r->cpu->cr[0] | CR0_PG);
@@ -19,9 +19,9 @@ static void paging_on(struct rig *r, uint32_t cr4)
 static void mov_cr3_enables_paging_and_sets_accessed_dirty(void **state)
 {
     struct rig *r = *state;
-    wr32(r, PD + 4, PT1 | 0x7);
-    wr32(r, PT1, 0x50000 | 0x3); /* 0x400000 -> 0x50000, supervisor, writable, A=D=0 */
-    wr32(r, 0x50010, 0xcafe0001);
+    wr(r, PD + 4, PT1 | 0x7, 4);
+    wr(r, PT1, 0x50000 | 0x3, 4); /* 0x400000 -> 0x50000, supervisor, writable, A=D=0 */
+    wr(r, 0x50010, 0xcafe0001, 4);
     static const uint8_t code[] = {
         0xb8, 0x00, 0x00, 0x01, 0x00,       /* mov eax, 0x10000 */
         0x0f, 0x22, 0xd8,                   /* mov cr3, eax */
@@ -35,23 +35,23 @@ static void mov_cr3_enables_paging_and_sets_accessed_dirty(void **state)
     assert_true(r->cpu->cr[0] & CR0_PG);
     assert_int_equal(r->cpu->reg[REG_EBX], 0xcafe0001);
     /* A read sets A in the PDE and the PTE, not D (SDM Vol. 3, 4.8). */
-    assert_int_equal(rd32(r, PT1) & 0x60, 0x20);
-    assert_true(rd32(r, PD + 4) & 0x20);
+    assert_int_equal(rd(r, PT1, 4) & 0x60, 0x20);
+    assert_true(rd(r, PD + 4, 4) & 0x20);
     static const uint8_t code2[] = {
         0xc7, 0x05, 0x20, 0x00, 0x40,
         0x00, 0xef, 0xbe, 0xad, 0xde, /* mov dword [0x400020], 0xdeadbeef */
         0xf4,                         /* hlt */
     };
     run0(r, code2, sizeof code2);
-    assert_int_equal(rd32(r, PT1) & 0x60, 0x60);
-    assert_int_equal(rd32(r, 0x50020), 0xdeadbeef);
+    assert_int_equal(rd(r, PT1, 4) & 0x60, 0x60);
+    assert_int_equal(rd(r, 0x50020, 4), 0xdeadbeef);
 }
 
 static void first_write_after_read_sets_dirty(void **state)
 {
     struct rig *r = *state;
     paging_on(r, 0);
-    wr32(r, PT1, 0x50000 | 0x3);
+    wr(r, PT1, 0x50000 | 0x3, 4);
     /* The read fills the TLB without write permission; the write must walk again
      * and set D. */
     static const uint8_t code[] = {
@@ -60,7 +60,7 @@ static void first_write_after_read_sets_dirty(void **state)
         0xf4,                         /* hlt */
     };
     run0(r, code, sizeof code);
-    assert_int_equal(rd32(r, PT1) & 0x60, 0x60);
+    assert_int_equal(rd(r, PT1, 4) & 0x60, 0x60);
 }
 
 static void not_present_page_faults_with_cr2(void **state)
@@ -84,14 +84,14 @@ static void write_protect_applies_to_supervisor_only_with_wp(void **state)
 {
     struct rig *r = *state;
     paging_on(r, 0);
-    wr32(r, PT1, 0x50000 | 0x1); /* present, read-only, supervisor */
+    wr(r, PT1, 0x50000 | 0x1, 4); /* present, read-only, supervisor */
     static const uint8_t code[] = {
         0xc7, 0x05, 0x00, 0x00, 0x40, 0x00, 0x11, 0x00, 0x00, 0x00, /* mov dword [0x400000], 0x11 */
         0xf4,                                                       /* hlt */
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 0xff); /* WP = 0: the supervisor may write */
-    assert_int_equal(rd32(r, 0x50000), 0x11);
+    assert_int_equal(rd(r, 0x50000, 4), 0x11);
     cpu_set_cr0(r->cpu, r->cpu->cr[0] | CR0_WP);
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 14);
@@ -103,7 +103,7 @@ static void user_access_to_supervisor_page_faults(void **state)
 {
     struct rig *r = *state;
     paging_on(r, 0);
-    wr32(r, PT1, 0x50000 | 0x3); /* supervisor page */
+    wr(r, PT1, 0x50000 | 0x3, 4); /* supervisor page */
     static const uint8_t code[] = {
         0x6a, 0x23,                   /* push 0x23 */
         0x68, 0x00, 0x90, 0x00, 0x00, /* push 0x9000 */
@@ -132,13 +132,13 @@ static void user_access_to_supervisor_page_faults(void **state)
 static void cr3_reload_keeps_global_pages_invlpg_drops_them(void **state)
 {
     struct rig *r = *state;
-    paging_on(r, 0x80);                      /* CR4.PGE */
-    wr32(r, PT1 + 0, 0x50000 | 0x3);         /* non-global */
-    wr32(r, PT1 + 4, 0x51000 | 0x3 | 0x100); /* global */
-    wr32(r, 0x50000, 0xa0);
-    wr32(r, 0x51000, 0xa1);
-    wr32(r, 0x52000, 0xb0);
-    wr32(r, 0x53000, 0xb1);
+    paging_on(r, 0x80);                       /* CR4.PGE */
+    wr(r, PT1 + 0, 0x50000 | 0x3, 4);         /* non-global */
+    wr(r, PT1 + 4, 0x51000 | 0x3 | 0x100, 4); /* global */
+    wr(r, 0x50000, 0xa0, 4);
+    wr(r, 0x51000, 0xa1, 4);
+    wr(r, 0x52000, 0xb0, 4);
+    wr(r, 0x53000, 0xb1, 4);
     static const uint8_t fill[] = {
         0xa1, 0x00, 0x00, 0x40, 0x00, /* mov eax, [0x400000] */
         0xa1, 0x00, 0x10, 0x40, 0x00, /* mov eax, [0x401000] */
@@ -146,8 +146,8 @@ static void cr3_reload_keeps_global_pages_invlpg_drops_them(void **state)
     };
     run0(r, fill, sizeof fill);
     /* Remap both pages behind the TLB's back. */
-    wr32(r, PT1 + 0, 0x52000 | 0x3);
-    wr32(r, PT1 + 4, 0x53000 | 0x3 | 0x100);
+    wr(r, PT1 + 0, 0x52000 | 0x3, 4);
+    wr(r, PT1 + 4, 0x53000 | 0x3 | 0x100, 4);
     static const uint8_t code[] = {
         0x0f, 0x20, 0xd8,                         /* mov eax, cr3 */
         0x0f, 0x22, 0xd8,                         /* mov cr3, eax */
@@ -167,8 +167,8 @@ static void page_crossing_write_faults_before_writing(void **state)
 {
     struct rig *r = *state;
     paging_on(r, 0);
-    wr32(r, PT1, 0x50000 | 0x3); /* 0x400000 present, 0x401000 not */
-    wr32(r, 0x50ffc, 0x11111111);
+    wr(r, PT1, 0x50000 | 0x3, 4); /* 0x400000 present, 0x401000 not */
+    wr(r, 0x50ffc, 0x11111111, 4);
     static const uint8_t code[] = {
         0xc7, 0x05, 0xfe, 0x0f, 0x40,
         0x00, 0x22, 0x22, 0x22, 0x22, /* mov dword [0x400ffe], 0x22222222 */
@@ -178,15 +178,15 @@ static void page_crossing_write_faults_before_writing(void **state)
     assert_int_equal(last_vector(r), 14);
     assert_int_equal(r->cpu->cr[2], 0x401000);
     assert_int_equal(frame(r, 0), 0x2); /* not present, write */
-    assert_int_equal(rd32(r, 0x50ffc), 0x11111111);
+    assert_int_equal(rd(r, 0x50ffc, 4), 0x11111111);
 }
 
 static void pse_large_page_and_read_linear(void **state)
 {
     struct rig *r = *state;
-    paging_on(r, 0x10);                      /* CR4.PSE */
-    wr32(r, PD + 4 * 3, 0x00400000u | 0x83); /* 0xc00000 -> 4 MiB page at 4 MiB */
-    wr32(r, 0x420000, 0x600df00d);
+    paging_on(r, 0x10);                       /* CR4.PSE */
+    wr(r, PD + 4 * 3, 0x00400000u | 0x83, 4); /* 0xc00000 -> 4 MiB page at 4 MiB */
+    wr(r, 0x420000, 0x600df00d, 4);
     static const uint8_t code[] = {
         0xa1, 0x00, 0x00, 0xc2, 0x00, /* mov eax, [0xc20000] */
         0xf4,                         /* hlt */
@@ -205,13 +205,13 @@ static void pae_two_mib_page(void **state)
     /* PDPT at 0x13000 -> PD at 0x14000: 0-2 MiB and 4-6 MiB as 2 MiB pages, the
      * second mapped to physical 6 MiB. */
     for (uint32_t k = 0; k < 1024; k++)
-        wr32(r, 0x14000 + 4 * k, 0);
+        wr(r, 0x14000 + 4 * k, 0, 4);
     for (uint32_t k = 0; k < 8; k++)
-        wr32(r, 0x13000 + 4 * k, 0);
-    wr32(r, 0x13000, 0x14000 | 0x1);
-    wr32(r, 0x14000, 0x000000 | 0x83);
-    wr32(r, 0x14000 + 8 * 2, 0x600000 | 0x83);
-    wr32(r, 0x600010, 0x2a2a2a2a);
+        wr(r, 0x13000 + 4 * k, 0, 4);
+    wr(r, 0x13000, 0x14000 | 0x1, 4);
+    wr(r, 0x14000, 0x000000 | 0x83, 4);
+    wr(r, 0x14000 + 8 * 2, 0x600000 | 0x83, 4);
+    wr(r, 0x600010, 0x2a2a2a2a, 4);
     cpu_set_cr3(r->cpu, 0x13000);
     cpu_set_cr4(r->cpu, 0x20); /* CR4.PAE */
     cpu_set_cr0(r->cpu, r->cpu->cr[0] | CR0_PG);
@@ -222,27 +222,22 @@ static void pae_two_mib_page(void **state)
     };
     run0(r, code, sizeof code);
     assert_int_equal(r->cpu->reg[REG_EAX], 0x2a2a2a2a);
-    assert_int_equal(rd32(r, 0x600014), 1);
-    assert_int_equal(rd32(r, 0x14000 + 8 * 2) & 0x60, 0x60); /* A and D in the PDE */
+    assert_int_equal(rd(r, 0x600014, 4), 1);
+    assert_int_equal(rd(r, 0x14000 + 8 * 2, 4) & 0x60, 0x60); /* A and D in the PDE */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(mov_cr3_enables_paging_and_sets_accessed_dirty, rig_setup,
-                                        rig_teardown),
-        cmocka_unit_test_setup_teardown(first_write_after_read_sets_dirty, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(not_present_page_faults_with_cr2, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(write_protect_applies_to_supervisor_only_with_wp, rig_setup,
-                                        rig_teardown),
-        cmocka_unit_test_setup_teardown(user_access_to_supervisor_page_faults, rig_setup,
-                                        rig_teardown),
-        cmocka_unit_test_setup_teardown(cr3_reload_keeps_global_pages_invlpg_drops_them, rig_setup,
-                                        rig_teardown),
-        cmocka_unit_test_setup_teardown(page_crossing_write_faults_before_writing, rig_setup,
-                                        rig_teardown),
-        cmocka_unit_test_setup_teardown(pse_large_page_and_read_linear, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(pae_two_mib_page, rig_setup, rig_teardown),
+        SYSTEM_TEST(mov_cr3_enables_paging_and_sets_accessed_dirty),
+        SYSTEM_TEST(first_write_after_read_sets_dirty),
+        SYSTEM_TEST(not_present_page_faults_with_cr2),
+        SYSTEM_TEST(write_protect_applies_to_supervisor_only_with_wp),
+        SYSTEM_TEST(user_access_to_supervisor_page_faults),
+        SYSTEM_TEST(cr3_reload_keeps_global_pages_invlpg_drops_them),
+        SYSTEM_TEST(page_crossing_write_faults_before_writing),
+        SYSTEM_TEST(pse_large_page_and_read_linear),
+        SYSTEM_TEST(pae_two_mib_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

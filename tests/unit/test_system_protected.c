@@ -4,15 +4,6 @@
  * the debug exception (single-step, instruction and data breakpoints). */
 #include "system_rig.h"
 
-/* Runs a ring-0 snippet; returns the vector the stubs saw (0xff: none). */
-static int run_snippet(struct rig *r, const uint8_t *code, size_t len)
-{
-    phys_write(&r->ps, MARK, 0xff, 1);
-    r->cpu->reg[REG_ESP] = STACK0;
-    run0(r, code, len);
-    return last_vector(r);
-}
-
 static void segment_loads_fault_with_selector_error_codes(void **state)
 {
     struct rig *r = *state;
@@ -72,7 +63,7 @@ static void segment_loads_fault_with_selector_error_codes(void **state)
     assert_int_equal(frame(r, 0), 0);
     assert_int_equal(r->cpu->seg[SEG_DS].sel, 0x40);
     assert_int_equal(r->cpu->seg[SEG_ES].sel, 0x48);
-    assert_true(rd32(r, GDT_BASE + 8 * 8 + 4) & 0x100);
+    assert_true(rd(r, GDT_BASE + 8 * 8 + 4, 4) & 0x100);
 }
 
 static void expand_down_segment_limits(void **state)
@@ -88,21 +79,12 @@ static void expand_down_segment_limits(void **state)
         0xf4,                                                       /* hlt */
     };
     assert_int_equal(run_snippet(r, code, sizeof code), 13);
-    assert_int_equal(rd32(r, RESULT), 1);
+    assert_int_equal(rd(r, RESULT, 4), 1);
     assert_int_equal(frame(r, 1), CODE0 + 16); /* the access below the limit faulted */
 }
 
 /* Ring 0 -> ring 3 by IRET; the user code's INT 0x40 comes back through an
  * interrupt gate with the stack from the TSS. */
-static const uint8_t to_ring3[] = {
-    0x6a, 0x23,                   /* push 0x23 */
-    0x68, 0x00, 0x90, 0x00, 0x00, /* push 0x9000 */
-    0x68, 0x02, 0x02, 0x00, 0x00, /* push 0x202 */
-    0x6a, 0x1b,                   /* push 0x1b */
-    0x68, 0x00, 0x10, 0x02, 0x00, /* push 0x21000 */
-    0xcf,                         /* iretd */
-};
-
 static void interrupt_from_ring3_switches_to_tss_stack(void **state)
 {
     struct rig *r = *state;
@@ -111,7 +93,7 @@ static void interrupt_from_ring3_switches_to_tss_stack(void **state)
         0xcd, 0x40, /* int 0x40 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 0x40);
+    assert_int_equal(run_ring3(r), 0x40);
     assert_int_equal(r->cpu->cpl, 0);
     assert_int_equal(r->cpu->reg[REG_ESP], STACK0 - 20);
     assert_int_equal(frame(r, 0), CODE3 + 2); /* INT n pushes the next EIP */
@@ -131,7 +113,7 @@ static void int_n_above_gate_dpl_and_iret_nulls_data_segments(void **state)
         0xcd, 0x41, /* int 0x41 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 13);
+    assert_int_equal(run_ring3(r), 13);
     assert_int_equal(frame(r, 0), 0x41 * 8 + 2);
     assert_int_equal(frame(r, 1), CODE3); /* a fault: the INT itself */
     /* The IRET to ring 3 made DS (DPL 0) null (SDM Vol. 2, IRET). */
@@ -157,9 +139,9 @@ static void trap_gate_keeps_if_and_iret_returns_to_ring3(void **state)
     };
     idt_set(r, 0x40, SEL_CODE0, STUBS + 16 * 0x40, 0x8e, 3);
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 0x40);
-    assert_int_equal(rd32(r, RESULT), 0x77);
-    assert_int_equal(rd32(r, RESULT + 4), 0x88);
+    assert_int_equal(run_ring3(r), 0x40);
+    assert_int_equal(rd(r, RESULT, 4), 0x77);
+    assert_int_equal(rd(r, RESULT + 4, 4), 0x88);
     assert_int_equal(frame(r, 3), STACK3); /* back on the ring-3 stack before INT 0x40 */
 }
 
@@ -190,11 +172,11 @@ static void call_gate_to_ring0_copies_parameters(void **state)
     };
     idt_set(r, 0x40, SEL_CODE0, STUBS + 16 * 0x40, 0x8e, 3);
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 0x40);
-    assert_int_equal(rd32(r, RESULT), 0x2222); /* parameter at the lower address */
-    assert_int_equal(rd32(r, RESULT + 4), 0x1111);
-    assert_int_equal(rd32(r, RESULT + 8), SEL_DATA3); /* caller's SS above its ESP */
-    assert_int_equal(rd32(r, RESULT + 12), SEL_CODE0);
+    assert_int_equal(run_ring3(r), 0x40);
+    assert_int_equal(rd(r, RESULT, 4), 0x2222); /* parameter at the lower address */
+    assert_int_equal(rd(r, RESULT + 4, 4), 0x1111);
+    assert_int_equal(rd(r, RESULT + 8, 4), SEL_DATA3); /* caller's SS above its ESP */
+    assert_int_equal(rd(r, RESULT + 12, 4), SEL_CODE0);
     /* RETF 8 returned to ring 3 and dropped the parameters from the caller's stack. */
     assert_int_equal(r->cpu->reg[REG_ESI], STACK3);
     assert_int_equal(r->cpu->reg[REG_EDI], SEL_CODE3);
@@ -203,7 +185,8 @@ static void call_gate_to_ring0_copies_parameters(void **state)
 static void fault_delivering_fault_is_double_fault_then_triple(void **state)
 {
     struct rig *r = *state;
-    wr32(r, IDT_BASE + 13 * 8 + 4, rd32(r, IDT_BASE + 13 * 8 + 4) & ~0x8000u); /* #GP gate absent */
+    wr(r, IDT_BASE + 13 * 8 + 4, rd(r, IDT_BASE + 13 * 8 + 4, 4) & ~0x8000u,
+       4); /* #GP gate absent */
     static const uint8_t code[] = {
         0x31, 0xc0, /* xor eax, eax */
         0x8e, 0xd0, /* mov ss, ax */
@@ -213,10 +196,10 @@ static void fault_delivering_fault_is_double_fault_then_triple(void **state)
     assert_int_equal(run_snippet(r, code, sizeof code), 8);
     assert_int_equal(frame(r, 0), 0);
     assert_int_equal(frame(r, 1), CODE0 + 2);
-    wr32(r, IDT_BASE + 8 * 8 + 4, rd32(r, IDT_BASE + 8 * 8 + 4) & ~0x8000u); /* #DF absent */
+    wr(r, IDT_BASE + 8 * 8 + 4, rd(r, IDT_BASE + 8 * 8 + 4, 4) & ~0x8000u, 4); /* #DF absent */
     load(r, CODE0, code, sizeof code);
     r->cpu->reg[REG_ESP] = STACK0;
-    assert_int_equal(run_at(r, CODE0), CPU_EXIT_SHUTDOWN);
+    assert_int_equal(rig_run_at(r, CODE0), CPU_EXIT_SHUTDOWN);
 }
 
 static void privileged_instructions_fault_in_ring3(void **state)
@@ -226,20 +209,20 @@ static void privileged_instructions_fault_in_ring3(void **state)
         0x0f, 0x20, 0xc0, /* mov eax, cr0 */
     };
     load(r, CODE3, user, sizeof user);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 13);
+    assert_int_equal(run_ring3(r), 13);
     assert_int_equal(frame(r, 0), 0);
     assert_int_equal(frame(r, 1), CODE3);
     static const uint8_t user2[] = {
         0x0f, 0x01, 0x15, 0x00, 0x61, 0x00, 0x00, /* lgdt [0x6100] */
     };
     load(r, CODE3, user2, sizeof user2);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 13);
+    assert_int_equal(run_ring3(r), 13);
     static const uint8_t user3[] = {
         0xfa, /* cli */
     };
     /* IOPL 0 < CPL 3 */
     load(r, CODE3, user3, sizeof user3);
-    assert_int_equal(run_snippet(r, to_ring3, sizeof to_ring3), 13);
+    assert_int_equal(run_ring3(r), 13);
 }
 
 static void control_register_rules(void **state)
@@ -274,9 +257,9 @@ static void control_register_rules(void **state)
     assert_int_equal(r->cpu->reg[REG_EBX], 0x12345000);
     assert_false(r->cpu->cr[0] & CR0_TS);
     assert_true(r->cpu->cr[0] & CR0_PE); /* LMSW cannot clear PE */
-    assert_int_equal(phys_read(&r->ps, RESULT, 2), 32 * 8 - 1);
-    assert_int_equal(rd32(r, RESULT + 2), GDT_BASE);
-    assert_int_equal(rd32(r, RESULT + 10), IDT_BASE);
+    assert_int_equal(rd(r, RESULT, 2), 32 * 8 - 1);
+    assert_int_equal(rd(r, RESULT + 2, 4), GDT_BASE);
+    assert_int_equal(rd(r, RESULT + 10, 4), IDT_BASE);
     assert_int_equal(r->cpu->reg[REG_EDX] & 0xffff, SEL_TSS0);
 }
 
@@ -319,7 +302,7 @@ static void lar_lsl_verr_verw_arpl(void **state)
      * LAR past the GDT limit fails, ARPL raised the RPL. */
     static const int zf[6] = {1, 1, 0, 1, 0, 1};
     for (int k = 0; k < 6; k++)
-        assert_int_equal((phys_read(&r->ps, RESULT + (uint32_t)k, 1) >> 6) & 1, zf[k]);
+        assert_int_equal((rd(r, RESULT + (uint32_t)k, 1) >> 6) & 1, zf[k]);
     assert_int_equal(r->cpu->reg[REG_EDI] & 0xffff, 0x13);
 }
 
@@ -363,9 +346,9 @@ static void msrs_and_sysenter_sysexit(void **state)
     load(r, 0x22000, target, sizeof target);
     /* Unknown MSR: #GP(0) at ring 0 after SYSENTER came back. */
     assert_int_equal(run_snippet(r, code, sizeof code), 13);
-    assert_int_equal(rd32(r, RESULT), 0xfee00900); /* APIC base at reset */
-    assert_int_equal(rd32(r, RESULT + 4), 1);      /* TSC high dword as written */
-    assert_int_equal(r->cpu->reg[REG_ESI], 0x1b);  /* SYSEXIT: CS = SYSENTER_CS + 16, RPL 3 */
+    assert_int_equal(rd(r, RESULT, 4), 0xfee00900); /* APIC base at reset */
+    assert_int_equal(rd(r, RESULT + 4, 4), 1);      /* TSC high dword as written */
+    assert_int_equal(r->cpu->reg[REG_ESI], 0x1b);   /* SYSEXIT: CS = SYSENTER_CS + 16, RPL 3 */
     assert_int_equal(r->cpu->reg[REG_EDI], 0x23);
     assert_int_equal(frame(r, 1), 0x22005);
     assert_int_equal(r->cpu->reg[REG_ESP], 0x7f00 - 16); /* error code, EIP, CS, EFLAGS */
@@ -399,7 +382,7 @@ static void single_step_traps_after_each_instruction(void **state)
     assert_int_equal(run_snippet(r, code, sizeof code), 0xff);
     /* After NOP, NOP, MOV, three DEC/JNZ pairs (a loop: linked blocks must not skip
      * the trap), PUSHFD, AND and the POPFD that cleared TF (SDM Vol. 3, 17.3.1.4). */
-    assert_int_equal(rd32(r, RESULT), 12);
+    assert_int_equal(rd(r, RESULT, 4), 12);
     assert_true(r->cpu->reg[REG_EAX] & 0x4000); /* DR6.BS */
 }
 
@@ -428,11 +411,11 @@ static void instruction_and_data_breakpoints(void **state)
         0xf4,                                     /* hlt */
     };
     assert_int_equal(run_snippet(r, code, sizeof code), 0xff);
-    assert_int_equal(rd32(r, RESULT), 1);
-    assert_int_equal(rd32(r, RESULT + 4), rd32(r, RESULT + 0x10)); /* a fault: its own EIP */
-    assert_int_equal(phys_read(&r->ps, RESULT + 8, 1), 1);
-    assert_int_equal(rd32(r, RESULT + 12) & 0xf, 1);
-    wr32(r, RESULT, 0);
+    assert_int_equal(rd(r, RESULT, 4), 1);
+    assert_int_equal(rd(r, RESULT + 4, 4), rd(r, RESULT + 0x10, 4)); /* a fault: its own EIP */
+    assert_int_equal(rd(r, RESULT + 8, 1), 1);
+    assert_int_equal(rd(r, RESULT + 12, 4) & 0xf, 1);
+    wr(r, RESULT, 0, 4);
     static const uint8_t data[] = {
         0xb8, 0x00, 0x62, 0x00, 0x00,                               /* mov eax, 0x6200 */
         0x0f, 0x23, 0xc8,                                           /* mov dr1, eax */
@@ -446,10 +429,10 @@ static void instruction_and_data_breakpoints(void **state)
     /* DR1: write-only, 4 bytes at 0x6200. The read does not trigger; the byte write
      * at 0x6202 does, as a trap after the instruction. */
     assert_int_equal(run_snippet(r, data, sizeof data), 0xff);
-    assert_int_equal(rd32(r, RESULT), 1);
-    assert_int_equal(rd32(r, RESULT + 4), rd32(r, RESULT + 0x10)); /* a trap: the next EIP */
+    assert_int_equal(rd(r, RESULT, 4), 1);
+    assert_int_equal(rd(r, RESULT + 4, 4), rd(r, RESULT + 0x10, 4)); /* a trap: the next EIP */
     assert_int_equal(r->cpu->dr[6] & 0xf, 2);
-    wr32(r, RESULT, 0);
+    wr(r, RESULT, 0, 4);
     static const uint8_t loop[] = {
         0xb8, 0x00, 0x62, 0x00, 0x00,                               /* mov eax, 0x6200 */
         0x0f, 0x23, 0xc8,                                           /* mov dr1, eax */
@@ -467,28 +450,27 @@ static void instruction_and_data_breakpoints(void **state)
     /* The third iteration writes the watched dword: the trap must come right after
      * that write, even though the loop's blocks ran before (and could be linked). */
     assert_int_equal(run_snippet(r, loop, sizeof loop), 0xff);
-    assert_int_equal(rd32(r, RESULT), 1);
-    assert_int_equal(rd32(r, RESULT + 4), rd32(r, RESULT + 0x10));
+    assert_int_equal(rd(r, RESULT, 4), 1);
+    assert_int_equal(rd(r, RESULT + 4, 4), rd(r, RESULT + 0x10, 4));
     assert_int_equal(r->cpu->reg[REG_ECX], 0);
 }
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
     const struct CMUnitTest tests[] = {
-        T(segment_loads_fault_with_selector_error_codes),
-        T(expand_down_segment_limits),
-        T(interrupt_from_ring3_switches_to_tss_stack),
-        T(int_n_above_gate_dpl_and_iret_nulls_data_segments),
-        T(trap_gate_keeps_if_and_iret_returns_to_ring3),
-        T(call_gate_to_ring0_copies_parameters),
-        T(fault_delivering_fault_is_double_fault_then_triple),
-        T(privileged_instructions_fault_in_ring3),
-        T(control_register_rules),
-        T(lar_lsl_verr_verw_arpl),
-        T(msrs_and_sysenter_sysexit),
-        T(single_step_traps_after_each_instruction),
-        T(instruction_and_data_breakpoints),
+        SYSTEM_TEST(segment_loads_fault_with_selector_error_codes),
+        SYSTEM_TEST(expand_down_segment_limits),
+        SYSTEM_TEST(interrupt_from_ring3_switches_to_tss_stack),
+        SYSTEM_TEST(int_n_above_gate_dpl_and_iret_nulls_data_segments),
+        SYSTEM_TEST(trap_gate_keeps_if_and_iret_returns_to_ring3),
+        SYSTEM_TEST(call_gate_to_ring0_copies_parameters),
+        SYSTEM_TEST(fault_delivering_fault_is_double_fault_then_triple),
+        SYSTEM_TEST(privileged_instructions_fault_in_ring3),
+        SYSTEM_TEST(control_register_rules),
+        SYSTEM_TEST(lar_lsl_verr_verw_arpl),
+        SYSTEM_TEST(msrs_and_sysenter_sysexit),
+        SYSTEM_TEST(single_step_traps_after_each_instruction),
+        SYSTEM_TEST(instruction_and_data_breakpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

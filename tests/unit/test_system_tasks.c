@@ -10,14 +10,14 @@
 
 static bool busy(struct rig *r, uint16_t sel)
 {
-    return rd32(r, GDT_BASE + sel + 4) & 0x200;
+    return rd(r, GDT_BASE + sel + 4, 4) & 0x200;
 }
 
 static void jmp_to_tss_and_back(void **state)
 {
     struct rig *r = *state;
     tss_task(r, TSS1, CODEB, STACKB, 0x2);
-    wr32(r, TSS1 + 0x28, 0xb0b0b0b0); /* task B's EAX */
+    wr(r, TSS1 + 0x28, 0xb0b0b0b0, 4); /* task B's EAX */
     static const uint8_t taskb[] = {
         0xa3, 0x04, 0x61, 0x00, 0x00,                               /* mov [0x6104], eax */
         0xc7, 0x05, 0x08, 0x61, 0x00, 0x00, 0xbb, 0xbb, 0x00, 0x00, /* mov dword [0x6108], 0xbbbb */
@@ -33,13 +33,13 @@ static void jmp_to_tss_and_back(void **state)
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 0xff);
-    assert_int_equal(rd32(r, RESULT), 0x11111111);     /* A's EAX came back from TSS0 */
-    assert_int_equal(rd32(r, RESULT + 4), 0xb0b0b0b0); /* B started with its TSS's EAX */
-    assert_int_equal(rd32(r, RESULT + 8), 0xbbbb);
+    assert_int_equal(rd(r, RESULT, 4), 0x11111111);     /* A's EAX came back from TSS0 */
+    assert_int_equal(rd(r, RESULT + 4, 4), 0xb0b0b0b0); /* B started with its TSS's EAX */
+    assert_int_equal(rd(r, RESULT + 8, 4), 0xbbbb);
     assert_int_equal(r->cpu->reg[REG_EBX] & 0xffff, SEL_TSS0);
     assert_true(busy(r, SEL_TSS0));
     assert_false(busy(r, SEL_TSS1)); /* JMP clears the old task's busy bit */
-    assert_int_equal(rd32(r, TSS1 + 0x20), CODEB + sizeof taskb); /* B's saved EIP */
+    assert_int_equal(rd(r, TSS1 + 0x20, 4), CODEB + sizeof taskb); /* B's saved EIP */
     assert_true(r->cpu->cr[0] & CR0_TS);
     assert_false(r->cpu->eflags & FLAG_NT);
 }
@@ -63,13 +63,13 @@ static void call_task_then_iret_with_nt(void **state)
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 0xff);
-    assert_int_equal(rd32(r, RESULT), 0xaaaa);
-    assert_true(rd32(r, RESULT + 4) & FLAG_NT); /* CALL nests: NT set in the new task */
-    assert_int_equal(phys_read(&r->ps, RESULT + 8, 2), SEL_TSS1);
-    assert_int_equal(phys_read(&r->ps, TSS1, 2), SEL_TSS0); /* back link */
-    assert_false(busy(r, SEL_TSS1));                        /* IRET to the outer task frees B */
+    assert_int_equal(rd(r, RESULT, 4), 0xaaaa);
+    assert_true(rd(r, RESULT + 4, 4) & FLAG_NT); /* CALL nests: NT set in the new task */
+    assert_int_equal(rd(r, RESULT + 8, 2), SEL_TSS1);
+    assert_int_equal(rd(r, TSS1, 2), SEL_TSS0); /* back link */
+    assert_false(busy(r, SEL_TSS1));            /* IRET to the outer task frees B */
     assert_true(busy(r, SEL_TSS0));
-    assert_false(rd32(r, TSS1 + 0x24) & FLAG_NT); /* IRET saves B with NT clear */
+    assert_false(rd(r, TSS1 + 0x24, 4) & FLAG_NT); /* IRET saves B with NT clear */
 }
 
 static void sixteen_bit_tss_switch(void **state)
@@ -79,15 +79,15 @@ static void sixteen_bit_tss_switch(void **state)
     const uint32_t tss16 = 0x3400;
     gdt_set(r, 7, tss16, 0x2b, 0x81, 0);
     for (uint32_t off = 0; off < 0x2c; off += 2)
-        phys_write(&r->ps, tss16 + off, 0, 2);
-    phys_write(&r->ps, tss16 + 0x0e, 0x5000, 2);    /* IP */
-    phys_write(&r->ps, tss16 + 0x10, 0x0002, 2);    /* FLAGS */
-    phys_write(&r->ps, tss16 + 0x12, 0x1616, 2);    /* AX */
-    phys_write(&r->ps, tss16 + 0x1a, 0x9000, 2);    /* SP */
-    phys_write(&r->ps, tss16 + 0x22, SEL_DATA0, 2); /* ES */
-    phys_write(&r->ps, tss16 + 0x24, SEL_CODE0, 2); /* CS */
-    phys_write(&r->ps, tss16 + 0x26, SEL_DATA0, 2); /* SS */
-    phys_write(&r->ps, tss16 + 0x28, SEL_DATA0, 2); /* DS */
+        wr(r, tss16 + off, 0, 2);
+    wr(r, tss16 + 0x0e, 0x5000, 2);    /* IP */
+    wr(r, tss16 + 0x10, 0x0002, 2);    /* FLAGS */
+    wr(r, tss16 + 0x12, 0x1616, 2);    /* AX */
+    wr(r, tss16 + 0x1a, 0x9000, 2);    /* SP */
+    wr(r, tss16 + 0x22, SEL_DATA0, 2); /* ES */
+    wr(r, tss16 + 0x24, SEL_CODE0, 2); /* CS */
+    wr(r, tss16 + 0x26, SEL_DATA0, 2); /* SS */
+    wr(r, tss16 + 0x28, SEL_DATA0, 2); /* DS */
     static const uint8_t taskb[] = {
         0xa3, 0x04, 0x61, 0x00, 0x00,             /* mov [0x6104], eax */
         0xea, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00, /* jmp 0x28:0 */
@@ -101,11 +101,11 @@ static void sixteen_bit_tss_switch(void **state)
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 0xff);
-    assert_int_equal(rd32(r, RESULT), 0xabcd0000);
+    assert_int_equal(rd(r, RESULT, 4), 0xabcd0000);
     /* A 16-bit TSS loads only the low halves: EAX's upper half is what it was. */
-    assert_int_equal(rd32(r, RESULT + 4), 0xabcd1616);
-    assert_int_equal(phys_read(&r->ps, tss16 + 0x0e, 2), 0x5000 + sizeof taskb);
-    assert_false(rd32(r, GDT_BASE + 0x38 + 4) & 0x200);
+    assert_int_equal(rd(r, RESULT + 4, 4), 0xabcd1616);
+    assert_int_equal(rd(r, tss16 + 0x0e, 2), 0x5000 + sizeof taskb);
+    assert_false(rd(r, GDT_BASE + 0x38 + 4, 4) & 0x200);
 }
 
 static void busy_task_cannot_be_reentered(void **state)
@@ -137,10 +137,10 @@ static void task_gate_in_idt_switches_tasks(void **state)
     };
     run0(r, code, sizeof code);
     assert_int_equal(last_vector(r), 0xff);
-    assert_int_equal(rd32(r, RESULT), 0xa);
-    assert_int_equal(rd32(r, RESULT + 4), 0xb);
+    assert_int_equal(rd(r, RESULT, 4), 0xa);
+    assert_int_equal(rd(r, RESULT + 4, 4), 0xb);
     /* A's saved EIP was the one after INT (a software interrupt). */
-    assert_int_equal(rd32(r, TSS0 + 0x20), CODE0 + 2);
+    assert_int_equal(rd(r, TSS0 + 0x20, 4), CODE0 + 2);
 }
 
 static void fault_through_task_gate_pushes_error_code_on_new_stack(void **state)
@@ -159,9 +159,9 @@ static void fault_through_task_gate_pushes_error_code_on_new_stack(void **state)
         0xf4,                   /* hlt */
     };
     run0(r, code, sizeof code);
-    assert_int_equal(rd32(r, RESULT + 4), 0x100);
+    assert_int_equal(rd(r, RESULT + 4, 4), 0x100);
     assert_int_equal(r->cpu->seg[SEG_TR].sel, SEL_TSS1);
-    assert_int_equal(rd32(r, TSS0 + 0x20), CODE0 + 4); /* the faulting MOV DS */
+    assert_int_equal(rd(r, TSS0 + 0x20, 4), CODE0 + 4); /* the faulting MOV DS */
 }
 
 static void io_permission_bitmap(void **state)
@@ -171,10 +171,10 @@ static void io_permission_bitmap(void **state)
      * the limit). */
     gdt_set(r, 5, TSS0, 0x68 + 0x7f, 0x8b, 0);
     cpu_set_seg_cache(r->cpu, SEG_TR, SEL_TSS0, TSS0, 0x68 + 0x7f, 0x8b);
-    phys_write(&r->ps, TSS0 + 0x66, 0x68, 2);
+    wr(r, TSS0 + 0x66, 0x68, 2);
     for (uint32_t k = 0; k < 0x80; k++)
-        phys_write(&r->ps, TSS0 + 0x68 + k, 0, 1);
-    phys_write(&r->ps, TSS0 + 0x68 + 1, 0x01, 1); /* port 8 denied */
+        wr(r, TSS0 + 0x68 + k, 0, 1);
+    wr(r, TSS0 + 0x68 + 1, 0x01, 1); /* port 8 denied */
     struct cpu *cpu = r->cpu;
     assert_true(tss_io_bitmap_allows(cpu, 7, 1));
     assert_false(tss_io_bitmap_allows(cpu, 8, 1));
@@ -189,29 +189,6 @@ static void io_permission_bitmap(void **state)
     assert_false(tss_io_bitmap_allows(cpu, 7, 1));
 }
 
-/* Enters V86 mode at 2100:0000 with SS:SP = 0800:1000, DS = 0800 and the given
- * IOPL. */
-static void enter_v86(struct rig *r, const uint8_t *v86code, size_t len, int iopl)
-{
-    static const uint8_t code[] = {
-        0x6a, 0x00,                   /* push dword 0x0 */
-        0x6a, 0x00,                   /* push dword 0x0 */
-        0x68, 0x00, 0x08, 0x00, 0x00, /* push dword 0x800 */
-        0x6a, 0x00,                   /* push dword 0x0 */
-        0x68, 0x00, 0x08, 0x00, 0x00, /* push dword 0x800 */
-        0x68, 0x00, 0x10, 0x00, 0x00, /* push dword 0x1000 */
-        0x53,                         /* push ebx */
-        0x68, 0x00, 0x21, 0x00, 0x00, /* push dword 0x2100 */
-        0x6a, 0x00,                   /* push dword 0x0 */
-        0xcf,                         /* iretd */
-    };
-    load(r, CODE3, v86code, len);
-    r->cpu->reg[REG_EBX] = 0x20002u | ((uint32_t)iopl << 12);
-    phys_write(&r->ps, MARK, 0xff, 1);
-    r->cpu->reg[REG_ESP] = STACK0;
-    run0(r, code, sizeof code);
-}
-
 static void v86_iopl_sensitive_instructions_fault_to_ring0(void **state)
 {
     struct rig *r = *state;
@@ -220,9 +197,10 @@ static void v86_iopl_sensitive_instructions_fault_to_ring0(void **state)
         0xa3, 0x10, 0x00, /* mov [0x10], ax */
         0xfa,             /* cli */
     };
-    enter_v86(r, v86, sizeof v86, 0);
+    load(r, CODE3, v86, sizeof v86);
+    run_v86(r, 0);
     assert_int_equal(last_vector(r), 13);
-    assert_int_equal(phys_read(&r->ps, 0x8010, 2), 0x1234); /* DS was 0x800 */
+    assert_int_equal(rd(r, 0x8010, 2), 0x1234); /* DS was 0x800 */
     assert_int_equal(r->cpu->cpl, 0);
     assert_false(r->cpu->eflags & FLAG_VM);
     /* Frame: error, EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS (SDM Vol. 3, figure 20-5). */
@@ -245,11 +223,13 @@ static void v86_int_n_faults_at_iopl0_and_goes_through_idt_at_iopl3(void **state
         0x9c,       /* pushf */
         0xcd, 0x40, /* int 0x40 */
     };
-    enter_v86(r, v86, sizeof v86, 0);
+    load(r, CODE3, v86, sizeof v86);
+    run_v86(r, 0);
     /* PUSHF at IOPL 0 is already #GP(0). */
     assert_int_equal(last_vector(r), 13);
     assert_int_equal(frame(r, 1), 0);
-    enter_v86(r, v86, sizeof v86, 3);
+    load(r, CODE3, v86, sizeof v86);
+    run_v86(r, FLAG_IOPL);
     assert_int_equal(last_vector(r), 0x40);
     assert_int_equal(frame(r, 0), 3); /* EIP after INT */
     assert_int_equal(frame(r, 1), 0x2100);
@@ -272,8 +252,9 @@ static void v86_iret_at_iopl3_and_segment_arithmetic(void **state)
         0x26, 0x8b, 0x0e, 0x00, 0x00, /* mov cx, [es:0x0] */
         0xcd, 0x40,                   /* int 0x40 */
     };
-    wr32(r, 0x400, 0x5a5a);
-    enter_v86(r, v86, sizeof v86, 3);
+    wr(r, 0x400, 0x5a5a, 4);
+    load(r, CODE3, v86, sizeof v86);
+    run_v86(r, FLAG_IOPL);
     assert_int_equal(last_vector(r), 0x40);
     assert_int_equal(r->cpu->reg[REG_EAX] & 0xffff, 0x2100);
     assert_int_equal(r->cpu->reg[REG_ECX] & 0xffff, 0x5a5a);
@@ -282,18 +263,17 @@ static void v86_iret_at_iopl3_and_segment_arithmetic(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
     const struct CMUnitTest tests[] = {
-        T(jmp_to_tss_and_back),
-        T(call_task_then_iret_with_nt),
-        T(sixteen_bit_tss_switch),
-        T(busy_task_cannot_be_reentered),
-        T(task_gate_in_idt_switches_tasks),
-        T(fault_through_task_gate_pushes_error_code_on_new_stack),
-        T(io_permission_bitmap),
-        T(v86_iopl_sensitive_instructions_fault_to_ring0),
-        T(v86_int_n_faults_at_iopl0_and_goes_through_idt_at_iopl3),
-        T(v86_iret_at_iopl3_and_segment_arithmetic),
+        SYSTEM_TEST(jmp_to_tss_and_back),
+        SYSTEM_TEST(call_task_then_iret_with_nt),
+        SYSTEM_TEST(sixteen_bit_tss_switch),
+        SYSTEM_TEST(busy_task_cannot_be_reentered),
+        SYSTEM_TEST(task_gate_in_idt_switches_tasks),
+        SYSTEM_TEST(fault_through_task_gate_pushes_error_code_on_new_stack),
+        SYSTEM_TEST(io_permission_bitmap),
+        SYSTEM_TEST(v86_iopl_sensitive_instructions_fault_to_ring0),
+        SYSTEM_TEST(v86_int_n_faults_at_iopl0_and_goes_through_idt_at_iopl3),
+        SYSTEM_TEST(v86_iret_at_iopl3_and_segment_arithmetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,36 +9,14 @@ static void vme_setup(struct rig *r)
 {
     gdt_set(r, 5, TSS0, 0x88, 0x8b, 0);
     cpu_set_seg_cache(r->cpu, SEG_TR, SEL_TSS0, TSS0, 0x88, 0x8b);
-    phys_write(&r->ps, TSS0 + 0x66, 0x88, 2);
+    wr(r, TSS0 + 0x66, 0x88, 2);
     for (uint32_t k = 0; k < 32; k++)
-        phys_write(&r->ps, TSS0 + 0x68 + k, 0, 1);
-    phys_write(&r->ps, TSS0 + 0x68 + 0x40 / 8, 1, 1);
-    phys_write(&r->ps, TSS0 + 0x88, 0xff, 1);
+        wr(r, TSS0 + 0x68 + k, 0, 1);
+    wr(r, TSS0 + 0x68 + 0x40 / 8, 1, 1);
+    wr(r, TSS0 + 0x88, 0xff, 1);
     cpu_set_cr4(r->cpu, CR4_VME | CR4_PVI);
     idt_set(r, 0x40, SEL_CODE0, STUBS + 16 * 0x40, 0x8e, 3);
-    wr32(r, 0x21 * 4, 0x21000100); /* IVT[0x21] = 2100:0100 */
-}
-
-/* IRETD to V86 at 2100:0000, SS:SP 0800:1000, with the EFLAGS in EBX. */
-static const uint8_t to_v86[] = {
-    0x6a, 0x00,                   /* push dword 0x0 */
-    0x6a, 0x00,                   /* push dword 0x0 */
-    0x68, 0x00, 0x08, 0x00, 0x00, /* push dword 0x800 */
-    0x6a, 0x00,                   /* push dword 0x0 */
-    0x68, 0x00, 0x08, 0x00, 0x00, /* push dword 0x800 */
-    0x68, 0x00, 0x10, 0x00, 0x00, /* push dword 0x1000 */
-    0x53,                         /* push ebx */
-    0x68, 0x00, 0x21, 0x00, 0x00, /* push dword 0x2100 */
-    0x6a, 0x00,                   /* push dword 0x0 */
-    0xcf,                         /* iretd */
-};
-
-static void run_v86(struct rig *r, uint32_t eflags)
-{
-    r->cpu->reg[REG_EBX] = eflags | FLAG_VM | FLAG_FIXED1;
-    phys_write(&r->ps, MARK, 0xff, 1);
-    r->cpu->reg[REG_ESP] = STACK0;
-    run0(r, to_v86, sizeof to_v86);
+    wr(r, 0x21 * 4, 0x21000100, 4); /* IVT[0x21] = 2100:0100 */
 }
 
 static void vme_virtualises_if_and_redirects_int_n(void **state)
@@ -150,12 +128,11 @@ static void pvi_cli_sti_at_ring3(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
     const struct CMUnitTest tests[] = {
-        T(vme_virtualises_if_and_redirects_int_n),
-        T(vme_sti_with_vip_pending_faults),
-        T(vme_int_to_idt_at_iopl3_and_pushfd_faults),
-        T(pvi_cli_sti_at_ring3),
+        SYSTEM_TEST(vme_virtualises_if_and_redirects_int_n),
+        SYSTEM_TEST(vme_sti_with_vip_pending_faults),
+        SYSTEM_TEST(vme_int_to_idt_at_iopl3_and_pushfd_faults),
+        SYSTEM_TEST(pvi_cli_sti_at_ring3),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,10 +3,13 @@
 ; dword or qword data access is a fault with error code 0 and EIP at the
 ; instruction, and nothing is written. Aligned accesses, byte accesses, CPL 0,
 ; AM = 0 or AC = 0 never fault, nor do the CPU's own descriptor-table reads made
-; for a ring-3 segment load.
+; for a ring-3 segment load. An interrupt that stays at CPL 3 (a gate to
+; conforming code) pushes its frame as a ring-3 stack access: checked.
 %include "lib.inc"
 
 VEC_BACK  equ 0x40          ; DPL-3 gate: ring 3 (or V86) is done, back to main
+VEC_CONF  equ 0x41          ; DPL-3 gate to conforming ring-0 code: stays at CPL 3
+SEL_CONF  equ 0x40          ; conforming ring-0 code segment
 FLAG_AC   equ 0x40000
 CR0_AM    equ 0x40000
 NONE      equ 0xffffffff
@@ -86,6 +89,16 @@ main:
     mov eax, back
     mov edx, 0xee00                 ; interrupt gate, DPL 3
     call set_idt_gate
+    mov eax, 0x0000ffff
+    mov edx, 0x00cf9f00             ; conforming, readable, DPL 0
+    mov ecx, SEL_CONF / 8
+    call set_gdt
+    mov eax, conf_handler           ; gate VEC_CONF -> SEL_CONF:conf_handler
+    mov [IDT_RAM + VEC_CONF * 8], ax
+    mov word [IDT_RAM + VEC_CONF * 8 + 2], SEL_CONF
+    mov word [IDT_RAM + VEC_CONF * 8 + 4], 0xee00
+    shr eax, 16
+    mov [IDT_RAM + VEC_CONF * 8 + 6], ax
     mov edi, DATA
     mov ecx, 0x1000 / 4
     xor eax, eax
@@ -137,6 +150,9 @@ main:
     FAULTS u_fsave, u_fsave, 0x2 | FLAG_AC, 'FNSAVE (32-bit image) at 2 mod 4'
     FAULTS u_cx8, u_cx8, 0x2 | FLAG_AC, 'CMPXCHG8B at 4 mod 8'
     NO_FAULT u_fpu_ok, 0x2 | FLAG_AC, 'aligned x87 operands, FNSTENV o16 at 2 mod 4'
+    NO_FAULT u_int_ok, 0x2 | FLAG_AC, 'INT to conforming code with an aligned ESP'
+    EXPECT [DATA + 0xc00], 3, 'alignchk: the conforming handler ran at CPL 3'
+    FAULTS u_int, u_int_f, 0x2 | FLAG_AC, 'INT to conforming code with a misaligned ESP'
 
     ; the CPU's own descriptor reads for a ring-3 segment load are supervisor
     ; accesses: a misaligned GDT does not make them #AC
@@ -274,6 +290,19 @@ u_fpu_ok:
     frstor [DATA + 0xa04]
     cmpxchg8b [DATA + 0xb08]
     int VEC_BACK
+u_int_ok:
+    int VEC_CONF
+    int VEC_BACK
+u_int:
+    sub esp, 2
+u_int_f:
+    int VEC_CONF
+    int VEC_BACK
+conf_handler:
+    mov eax, cs
+    and eax, 3
+    mov [DATA + 0xc00], eax
+    iretd
 u_segload:
     mov ax, SEL_DATA3
     mov ds, ax

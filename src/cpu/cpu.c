@@ -47,6 +47,9 @@ struct cpu *cpu_create(struct phys_space *phys)
     if (!cpu)
         return NULL;
     cpu->phys = phys;
+    for (uint32_t k = 0; k < TLB_ENTRIES; k++)
+        cpu->tlb_ac_miss[k] = (struct tlb_entry){
+            .read_tag = TLB_INVALID, .write_tag = TLB_INVALID, .exec_tag = TLB_INVALID};
     cpu->cache = block_cache_create(phys, &cpu->tlb);
     cpu->decoder = decoder_create();
     if (!cpu->cache || !cpu->decoder) {
@@ -124,6 +127,7 @@ void cpu_set_eflags(struct cpu *cpu, uint32_t value)
     /* Bits 1 is fixed to 1; 3, 5, 15 and 22-31 to 0 (Intel SDM Vol. 1, 3.4.3). */
     cpu->eflags = (value & 0x003f7fd5u) | FLAG_FIXED1;
     cpu->lazy.op = LAZY_NONE;
+    cpu_update_ac(cpu);
 }
 
 /* Intel SDM Vol. 3, 4.4.1: the PDPTE registers are loaded from the PDPT at CR3
@@ -153,6 +157,7 @@ static void write_cr0(struct cpu *cpu, uint32_t value)
             segment_derive(&cpu->seg[s], !(cpu->cr[0] & CR0_PE));
     if (!(cpu->cr[0] & CR0_PE))
         cpu_set_cpl(cpu, 0); /* real mode runs at privilege 0 */
+    cpu_update_ac(cpu);
 }
 
 static void write_cr3(struct cpu *cpu, uint32_t value)
@@ -218,7 +223,17 @@ void cpu_set_cr4(struct cpu *cpu, uint32_t value)
 void cpu_set_cpl(struct cpu *cpu, uint32_t cpl)
 {
     cpu->cpl = cpl;
-    cpu->tlb_kind = cpu->tlb.entries[cpl == 3 ? TLB_USER : TLB_SUPERVISOR];
+    cpu_update_ac(cpu);
+}
+
+void cpu_update_ac(struct cpu *cpu)
+{
+    /* Intel SDM Vol. 3, 6.15: checked only with CR0.AM, EFLAGS.AC and CPL 3 (V86
+     * mode runs at CPL 3). The fast path never looks at this: user accesses miss
+     * in tlb_ac_miss and the slow path checks (memory.c). */
+    cpu->ac_armed = (cpu->cr[0] & CR0_AM) && (cpu->eflags & FLAG_AC) && cpu->cpl == 3;
+    cpu->tlb_kind = cpu->ac_armed ? cpu->tlb_ac_miss
+                                  : cpu->tlb.entries[cpu->cpl == 3 ? TLB_USER : TLB_SUPERVISOR];
 }
 
 void cpu_set_a20(struct cpu *cpu, bool enabled)

@@ -201,11 +201,15 @@ struct cpu {
     /* Implicit supervisor accesses (descriptor tables, TSS) in progress: the
      * fault-time EIP for events raised while delivering a trap-like event. */
     uint32_t event_eip;
-    bool event_retired;  /* the event's instruction was counted as retired */
-    bool eip_committed;  /* a task switch set the new task's EIP: faults belong to it */
-    bool dr_data_bp;     /* DR7 enables a data breakpoint: TLB slow path for its pages */
-    bool dr_exec_bp;     /* DR7 enables an instruction breakpoint */
-    bool dr_io_bp;       /* DR7 enables an I/O breakpoint (R/W = 10) and CR4.DE = 1 */
+    bool event_retired; /* the event's instruction was counted as retired */
+    bool eip_committed; /* a task switch set the new task's EIP: faults belong to it */
+    bool dr_data_bp;    /* DR7 enables a data breakpoint: TLB slow path for its pages */
+    bool dr_exec_bp;    /* DR7 enables an instruction breakpoint */
+    bool dr_io_bp;      /* DR7 enables an I/O breakpoint (R/W = 10) and CR4.DE = 1 */
+    /* Alignment checking is armed: CR0.AM = 1, EFLAGS.AC = 1 and CPL = 3 (Intel SDM
+     * Vol. 3, 6.15). Kept by cpu_update_ac; while set, tlb_kind points at
+     * tlb_ac_miss so that every user access reaches the slow path, which checks. */
+    bool ac_armed;
     uint32_t db_pending; /* DR6 B0-B3 bits of data breakpoints hit by this instruction */
     struct fpu fpu;
 
@@ -213,6 +217,9 @@ struct cpu {
     struct phys_space *phys;
     struct cpu_bus bus;
     struct tlb tlb;
+    /* A TLB array whose tags never match (TLB_INVALID, never filled or flushed):
+     * tlb_kind while alignment checking is armed. */
+    struct tlb_entry tlb_ac_miss[TLB_ENTRIES];
     struct block_cache *cache;
     struct decoder *decoder;
     struct block *prev_block; /* the block that ran last, for chaining */
@@ -289,6 +296,10 @@ void cpu_set_cr4(struct cpu *cpu, uint32_t value);
 bool cpu_write_cr(struct cpu *cpu, int n, uint32_t value);
 /* Sets the CPL and points tlb_kind at its TLB array: the only way CPL changes. */
 void cpu_set_cpl(struct cpu *cpu, uint32_t cpl);
+/* Recomputes ac_armed and tlb_kind from CR0.AM, EFLAGS.AC and the CPL: called by
+ * cpu_set_cpl, cpu_set_eflags and CR0 writes, and by anything else that changes
+ * one of the three in place. */
+void cpu_update_ac(struct cpu *cpu);
 void cpu_set_a20(struct cpu *cpu, bool enabled);
 
 /* Guest memory as the CPU sees it at the current CPL, for debuggers and tests:

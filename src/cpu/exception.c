@@ -155,6 +155,7 @@ static void deliver_real(struct cpu *cpu, int vector)
     mem_write(cpu, SEG_SS, sp3, cpu->eip & 0xffff, 2);
     cpu->reg[REG_ESP] = big ? sp3 : (sp & 0xffff0000u) | sp3;
     cpu->eflags &= ~(FLAG_IF | FLAG_TF | FLAG_AC | FLAG_RF);
+    cpu_update_ac(cpu);
     cpu_load_seg_real(cpu, SEG_CS, (uint16_t)(target >> 16));
     cpu->eip = target & 0xffff;
 }

@@ -8,6 +8,18 @@ noreturn void seg_fault(struct cpu *cpu, int seg)
     cpu_raise(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, 0);
 }
 
+/* Alignment check (Intel SDM Vol. 3, 6.15, table 6-7): a word, dword or qword
+ * access by the program at CPL 3 must be aligned to its size while ac_armed. Only
+ * TLB_USER accesses are checked: implicit supervisor accesses (descriptor tables,
+ * the TSS, an inner stack) pass TLB_SUPERVISOR. Made after the translation, since
+ * #PF ranks above #AC (table 6-2). Other sizes are checked by their callers. */
+static void ac_check(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind kind)
+{
+    if (cpu->ac_armed && kind == TLB_USER && (size == 2 || size == 4 || size == 8) &&
+        (linear & (uint32_t)(size - 1)))
+        cpu_raise(cpu, EXC_AC, 0);
+}
+
 /* Fills the TLB entry for linear's page from a completed translation. */
 static void tlb_fill(struct cpu *cpu, enum tlb_kind kind, uint32_t linear, uint64_t phys_page,
                      bool writable, bool executable, bool global)
@@ -128,6 +140,7 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind
         uint64_t paddr[2];
         int n;
         split_pages(cpu, linear, size, ACC_READ, kind, paddr, &n);
+        ac_check(cpu, linear, size, kind);
         uint32_t v = 0;
         for (int i = 0; i < size; i++) {
             uint64_t p = i < n ? paddr[0] + (uint64_t)i : paddr[1] + (uint64_t)(i - n);
@@ -136,6 +149,7 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t linear, int size, enum tlb_kind
         return v;
     }
     uint64_t paddr = mmu_translate(cpu, linear, ACC_READ, kind);
+    ac_check(cpu, linear, size, kind);
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
     if (e->read_tag == (linear & PAGE_MASK))
         return load_host(e->addend + linear, size);
@@ -150,6 +164,7 @@ void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, 
         uint64_t paddr[2];
         int n;
         split_pages(cpu, linear, size, ACC_WRITE, kind, paddr, &n);
+        ac_check(cpu, linear, size, kind);
         for (int i = 0; i < size; i++) {
             uint64_t p = i < n ? paddr[0] + (uint64_t)i : paddr[1] + (uint64_t)(i - n);
             phys_write(cpu->phys, p, (value >> (8 * i)) & 0xff, 1);
@@ -157,6 +172,7 @@ void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, 
         return;
     }
     uint64_t paddr = mmu_translate(cpu, linear, ACC_WRITE, kind);
+    ac_check(cpu, linear, size, kind);
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, kind, linear);
     if (e->write_tag == (linear & PAGE_MASK)) {
         store_host(e->addend + linear, value, size);
@@ -168,7 +184,9 @@ void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, 
 uint64_t mem_read64_linear(struct cpu *cpu, uint32_t linear)
 {
     uint64_t lo = lin_read(cpu, linear, 4);
-    return lo | (uint64_t)lin_read(cpu, linear + 4, 4) << 32;
+    uint64_t v = lo | (uint64_t)lin_read(cpu, linear + 4, 4) << 32;
+    ac_check(cpu, linear, 8, cpu_tlb_kind(cpu)); /* a qword: 8 (table 6-7) */
+    return v;
 }
 
 void mem_write64_linear(struct cpu *cpu, uint32_t linear, uint64_t value)
@@ -178,6 +196,7 @@ void mem_write64_linear(struct cpu *cpu, uint32_t linear, uint64_t value)
     enum tlb_kind kind = cpu_tlb_kind(cpu);
     mmu_translate(cpu, linear, ACC_WRITE, kind);
     mmu_translate(cpu, linear + 7, ACC_WRITE, kind);
+    ac_check(cpu, linear, 8, kind);
     lin_write(cpu, linear, (uint32_t)value, 4);
     lin_write(cpu, linear + 4, (uint32_t)(value >> 32), 4);
 }
@@ -192,6 +211,9 @@ void mem_probe_write_kind(struct cpu *cpu, uint32_t linear, int size, enum tlb_k
     mmu_translate(cpu, linear, ACC_WRITE, kind);
     if (!page_fits(linear, size))
         mmu_translate(cpu, linear + (uint32_t)size - 1, ACC_WRITE, kind);
+    /* A probe stands for the write that follows, so it faults as that write would
+     * (protected.c's frame pushes write through the TLB_USER array directly). */
+    ac_check(cpu, linear, size, kind);
 }
 
 bool cpu_read_linear(struct cpu *cpu, uint32_t linear, void *buf, uint32_t len)

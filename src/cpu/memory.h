@@ -17,6 +17,16 @@ void mem_write_slow(struct cpu *cpu, uint32_t linear, uint32_t value, int size, 
 uint64_t mem_read64_linear(struct cpu *cpu, uint32_t linear);
 void mem_write64_linear(struct cpu *cpu, uint32_t linear, uint64_t value);
 
+/* #AC(0) when alignment checking is armed (cpu->ac_armed) and linear is not a
+ * multiple of align (a power of two): for operands the slow path cannot judge by
+ * access size (x87 80-bit values, FSAVE/FSTENV images). Call it after the
+ * operand's other faults have had their chance (#AC ranks below #GP and #PF). */
+static inline void mem_check_alignment(struct cpu *cpu, uint32_t linear, uint32_t align)
+{
+    if (cpu->ac_armed && (linear & (align - 1)))
+        cpu_raise(cpu, EXC_AC, 0);
+}
+
 /* Raises the fault a failed segment check gives: #SS for the stack segment. */
 noreturn void seg_fault(struct cpu *cpu, int seg);
 

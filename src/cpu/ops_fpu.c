@@ -160,29 +160,58 @@ bool fpu_commit(struct cpu *cpu, struct f80_env *env, struct f80 *res, bool to_m
 
 /* --- memory --- */
 
+/* Intel SDM Vol. 3, table 6-7: the alignment #AC asks of an x87 memory operand,
+ * told apart by its size: m16 and m32 their size, m64 and the 80-bit values (real
+ * and packed BCD) 8, the FSTENV/FSAVE images 2 or 4 by operand size (14 and 94
+ * bytes with a 16-bit operand, 28 and 108 with a 32-bit one), and the FXSAVE area
+ * 16 (fx_check raises #GP before any access when it is not). */
+static uint32_t operand_align(int n)
+{
+    switch (n) {
+    case 2:
+    case 14:
+    case 94: return 2;
+    case 4:
+    case 28:
+    case 108: return 4;
+    case 8:
+    case 10: return 8;
+    default: return 16;
+    }
+}
+
+/* The operand moves in dword pieces, or word pieces when its alignment is only 2,
+ * so that no piece of an operand aligned as table 6-7 asks is itself misaligned. */
 void fpu_read_mem(struct cpu *cpu, int seg, uint32_t off, void *buf, int n)
 {
     uint8_t *b = buf;
+    uint32_t align = operand_align(n);
+    int step = align == 2 ? 2 : 4;
     int k = 0;
-    for (; k + 4 <= n; k += 4) {
-        uint32_t v = mem_read(cpu, seg, off + (uint32_t)k, 4);
-        memcpy(b + k, &v, 4);
+    for (; k + step <= n; k += step) {
+        uint32_t v = mem_read(cpu, seg, off + (uint32_t)k, step);
+        memcpy(b + k, &v, (size_t)step);
     }
     for (; k < n; k += 2) {
         uint32_t v = mem_read(cpu, seg, off + (uint32_t)k, 2);
         memcpy(b + k, &v, 2);
     }
+    /* Last, as #AC ranks below the pieces' #GP and #PF (table 6-2). */
+    mem_check_alignment(cpu, cpu->seg[seg].base + off, align);
 }
 
 void fpu_write_mem(struct cpu *cpu, int seg, uint32_t off, const void *buf, int n)
 {
     const uint8_t *b = buf;
+    uint32_t align = operand_align(n);
+    int step = align == 2 ? 2 : 4;
     mem_probe_write(cpu, seg, off, n);
+    mem_check_alignment(cpu, cpu->seg[seg].base + off, align);
     int k = 0;
-    for (; k + 4 <= n; k += 4) {
-        uint32_t v;
-        memcpy(&v, b + k, 4);
-        mem_write(cpu, seg, off + (uint32_t)k, v, 4);
+    for (; k + step <= n; k += step) {
+        uint32_t v = 0;
+        memcpy(&v, b + k, (size_t)step);
+        mem_write(cpu, seg, off + (uint32_t)k, v, step);
     }
     for (; k < n; k += 2) {
         uint32_t v = 0;

@@ -241,8 +241,9 @@ void cpu_set_bus(struct cpu *cpu, const struct cpu_bus *bus);
 /* Power-on/RESET state (Intel SDM Vol. 3, 10.1): real mode at F000:FFF0. */
 void cpu_reset(struct cpu *cpu);
 
-/* Runs guest code until budget instructions have retired (a block may overshoot by
- * less than its length), the CPU halts, or an exit is requested. */
+/* Runs guest code until budget clock cycles have passed (retired instructions and
+ * stalls; a block may overshoot by less than its length), the CPU halts, or an
+ * exit is requested. */
 enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget);
 
 /* Ends the current run at the next block boundary (callable from device code that

@@ -6,7 +6,8 @@
  * rounded (its result is within ~0.1 ulp of the exact value), so a small share of
  * cases differ in the last bit (and C1 with it). Each op has a documented budget
  * for those (docs/ARCHITECTURE.md, "x87 transcendentals"); any other difference
- * (special values, flags, more than one ulp) fails at once.
+ * (special values, flags, more than one ulp) fails at once. On a host whose x87
+ * is not AMD's, only values more than one ulp apart fail.
  *
  * A plain program (not cmocka) so it can take options for long runs:
  *   test_f80_trans_host [--cases N-per-op] [--seed S] [--op NAME] [--verbose]
@@ -16,6 +17,7 @@
 #include "cpu/fpu/f80_trans.h"
 #include "x87_host_rig.h"
 
+#include <cpuid.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -352,6 +354,25 @@ static bool same(struct f80 a, struct f80 b)
 
 enum verdict { SAME, C1_ONLY, LAST_BIT, OTHER };
 
+/* A value more than one ulp away (or a different special value): wrong on any
+ * host, whatever its microcode. */
+static bool far_apart(const struct x87_outcome *h, const struct x87_outcome *s)
+{
+    return (!same(h->r1, s->r1) && !one_ulp(h->r1, s->r1)) ||
+           (!same(h->r2, s->r2) && !one_ulp(h->r2, s->r2));
+}
+
+/* The budgets and the host quirks f80_trans.c follows (PE on exact results,
+ * F2XM1(+1) below 1, ...) were measured on an AMD host; another vendor's x87
+ * runs other microcode. */
+static bool host_is_amd(void)
+{
+    unsigned max, vendor[3];
+    if (!__get_cpuid(0, &max, &vendor[0], &vendor[2], &vendor[1]))
+        return false;
+    return memcmp(vendor, "AuthenticAMD", 12) == 0;
+}
+
 static enum verdict judge(const struct x87_outcome *h, const struct x87_outcome *s)
 {
     bool v1 = same(h->r1, s->r1), v2 = same(h->r2, s->r2);
@@ -367,7 +388,7 @@ static enum verdict judge(const struct x87_outcome *h, const struct x87_outcome 
 
 /* What one op's run found. */
 struct tally {
-    uint64_t last_bit, c1_only, other, shown;
+    uint64_t last_bit, c1_only, other, far, shown;
 };
 
 /* One case of the sweep's current op: random operands through the host and the
@@ -386,6 +407,7 @@ static void run_case(struct x87_sweep *s, struct tally *t)
         t->other++;
     else
         t->last_bit++;
+    t->far += far_apart(&host, &soft);
     t->c1_only += v == C1_ONLY;
     if ((v == OTHER && t->shown++ < 10) || s->opts->verbose) {
         static const char *const kind[] = {"same", "C1-only", "last-bit", "OTHER"};
@@ -408,6 +430,10 @@ int main(int argc, char **argv)
     /* Precision control must not matter: every fourth mode runs at 24 bits. */
     static const unsigned pcs[2] = {F80_PC_64, F80_PC_24};
     int failed = 0;
+    bool amd = host_is_amd();
+    if (!amd)
+        printf("host x87 is not AMD's: budgets and quirks were measured on AMD, so only values "
+               "more than one ulp apart fail here\n");
     struct x87_sweep s = x87_sweep_start(&opts, op_names, OP_COUNT, pcs, 2);
     while (x87_sweep_next_op(&s)) {
         enum op op = (enum op)s.op;
@@ -415,7 +441,7 @@ int main(int argc, char **argv)
         while (x87_sweep_next_case(&s))
             run_case(&s, &t);
         uint64_t allowed = opts.no_budget ? 0 : s.done * budget_per_100k[op] / 100000;
-        bool ok = t.other == 0 && t.last_bit <= allowed;
+        bool ok = amd ? t.other == 0 && t.last_bit <= allowed : t.far == 0;
         printf("%-8s: %" PRIu64 "/%" PRIu64 " last-bit mismatches (%" PRIu64
                " of them C1 alone; allowed: %" PRIu64 ", see docs/ARCHITECTURE.md), %" PRIu64
                " other mismatches%s\n",

@@ -3,7 +3,8 @@
  * floating point (f80_wide.c) and rounded once per env->rc at 64 bits. Where the
  * SDM leaves a result undefined (F2XM1 outside [-1, 1], FYL2XP1 with x <= -1) or
  * where the hardware differs from the mathematically exact answer (PE on exact
- * results, pi66 argument reduction), this follows the host x87 as measured; see
+ * results, pi66 argument reduction, the sine and cosine polynomials of its 68-bit
+ * datapath in f80_trig68.c), this follows the host x87 as measured; see
  * docs/ARCHITECTURE.md, "x87 transcendentals". */
 #include "cpu/fpu/f80_trans.h"
 
@@ -60,36 +61,49 @@ static bool trig_special(struct f80_env *env, struct f80 a, struct f80 *out)
     return false;
 }
 
-/* sin and cos of |a| (finite, nonzero, below 2^63) after reduction by the
- * 66-bit pi: |a| = k * pi66/2 + r with k the nearest integer and r exact. */
-static void sin_cos_abs(struct f80 a, struct f80_wide *s_out, struct f80_wide *c_out)
+/* Reduction by the 66-bit pi: |a| = k * pi66/2 + r with k the nearest integer
+ * and r exact (|a| finite, nonzero, below 2^63). Returns k mod 4. */
+static unsigned reduce_pi66(struct f80 a, struct f80_wide *r)
 {
     struct f80_unpacked u = f80_unpack(a);
     const unsigned __int128 p = ((unsigned __int128)PI66_HI << 64) | PI66_LO;
-    struct f80_wide r;
-    unsigned quadrant = 0;
     if (u.exp < -1) {
-        r = f80w_make(false, u.exp + 64, u.mant); /* below pi/4: no reduction */
-    } else {
-        /* |a| / (pi66/2) = (mant << (exp + 2)) / P66, all integers. */
-        unsigned __int128 n = (unsigned __int128)u.mant << (u.exp + 2);
-        unsigned __int128 k = n / p, rem = n % p;
-        bool neg = false;
-        if (rem > p - rem) {
-            k++;
-            rem = p - rem;
-            neg = true;
-        }
-        quadrant = (unsigned)(k & 3);
-        r = f80w_make(neg, 127 - 65, rem); /* rem * 2^-65 */
+        *r = f80w_make(false, u.exp + 64, u.mant); /* below pi/4: no reduction */
+        return 0;
     }
-    struct f80_wide s = f80w_sin(r), c = f80w_cos(r);
+    /* |a| / (pi66/2) = (mant << (exp + 2)) / P66, all integers. */
+    unsigned __int128 n = (unsigned __int128)u.mant << (u.exp + 2);
+    unsigned __int128 k = n / p, rem = n % p;
+    bool neg = false;
+    if (rem > p - rem) {
+        k++;
+        rem = p - rem;
+        neg = true;
+    }
+    *r = f80w_make(neg, 127 - 65, rem); /* rem * 2^-65 */
+    return (unsigned)(k & 3);
+}
+
+/* sin and cos of k * pi66/2 + r from sin r and cos r. */
+static void by_quadrant(unsigned quadrant, struct f80_wide s, struct f80_wide c,
+                        struct f80_wide *s_out, struct f80_wide *c_out)
+{
     switch (quadrant) {
     case 0: *s_out = s, *c_out = c; break;
     case 1: *s_out = c, *c_out = f80w_neg(s); break;
     case 2: *s_out = f80w_neg(s), *c_out = f80w_neg(c); break;
     default: *s_out = f80w_neg(c), *c_out = s; break;
     }
+}
+
+/* sin and cos of |a| as the host x87 computes them: the 68-bit polynomials of
+ * f80_trig68.c on the reduced argument. Each result is exact up to a sticky bit
+ * and is rounded once by round_exact (PE as the host sets it, for every result). */
+static void sin_cos_abs(struct f80 a, struct f80_wide *s_out, struct f80_wide *c_out)
+{
+    struct f80_wide r;
+    unsigned quadrant = reduce_pi66(a, &r);
+    by_quadrant(quadrant, f80w_sin68(r), f80w_cos68(r), s_out, c_out);
 }
 
 struct f80 f80_sin(struct f80_env *env, struct f80 a)
@@ -101,7 +115,7 @@ struct f80 f80_sin(struct f80_env *env, struct f80 a)
     sin_cos_abs(a, &s, &c);
     if (f80_sign(a))
         s = f80w_neg(s);
-    return f80w_round(env, s, false);
+    return round_exact(env, s);
 }
 
 struct f80 f80_cos(struct f80_env *env, struct f80 a)
@@ -111,7 +125,7 @@ struct f80 f80_cos(struct f80_env *env, struct f80 a)
         return f80_classify(a) == F80_CLASS_ZERO ? one() : out;
     struct f80_wide s, c;
     sin_cos_abs(a, &s, &c);
-    return f80w_round(env, c, false);
+    return round_exact(env, c);
 }
 
 void f80_sincos(struct f80_env *env, struct f80 a, struct f80 *sin_out, struct f80 *cos_out)
@@ -129,8 +143,8 @@ void f80_sincos(struct f80_env *env, struct f80 a, struct f80 *sin_out, struct f
     if (f80_sign(a))
         s = f80w_neg(s);
     /* C1 tells the rounding of the sine (host x87). */
-    *cos_out = f80w_round(env, c, false);
-    *sin_out = f80w_round(env, s, false);
+    *cos_out = round_exact(env, c);
+    *sin_out = round_exact(env, s);
 }
 
 void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80 *one_out)
@@ -154,7 +168,9 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
         x.neg = false;
         t = f80w_add(x, f80w_div_small(f80w_mul(x, f80w_mul(x, x)), 3));
     } else {
-        sin_cos_abs(a, &s, &c);
+        struct f80_wide r;
+        unsigned quadrant = reduce_pi66(a, &r);
+        by_quadrant(quadrant, f80w_sin(r), f80w_cos(r), &s, &c);
         t = f80w_div(s, c);
     }
     if (f80_sign(a))

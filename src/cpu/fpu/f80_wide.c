@@ -73,8 +73,8 @@ struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b)
     unsigned __int128 bm = d >= 128 ? 1 : (b.m >> d) | (d > 0 && (b.m << (128 - d)) != 0);
     if (a.neg == b.neg) {
         unsigned __int128 s = a.m + bm;
-        if (s < a.m)
-            return (struct f80_wide){(s >> 1) | W_TOP, a.exp + 1, a.neg};
+        if (s < a.m) /* carry out: the bit shifted out stays as a sticky bit */
+            return (struct f80_wide){(s >> 1) | W_TOP | (s & 1), a.exp + 1, a.neg};
         return (struct f80_wide){s, a.exp, a.neg};
     }
     return f80w_make(a.neg, a.exp, a.m - bm);
@@ -85,21 +85,59 @@ struct f80_wide f80w_sub(struct f80_wide a, struct f80_wide b)
     return f80w_add(a, f80w_neg(b));
 }
 
-struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b)
+/* The 256-bit product's upper half, normalized; *sticky says whether any bit of
+ * the lower half (what is dropped) is set. */
+static struct f80_wide mul_top(struct f80_wide a, struct f80_wide b, bool *sticky)
 {
     bool neg = a.neg != b.neg;
+    *sticky = false;
     if (a.m == 0 || b.m == 0)
         return (struct f80_wide){0, 0, neg};
     unsigned __int128 ah = a.m >> 64, al = a.m & M64, bh = b.m >> 64, bl = b.m & M64;
     unsigned __int128 hh = ah * bh, hl = ah * bl, lh = al * bh, ll = al * bl;
     unsigned __int128 mid = (hl & M64) + (lh & M64) + (ll >> 64);
     unsigned __int128 top = hh + (hl >> 64) + (lh >> 64) + (mid >> 64);
+    unsigned __int128 bottom = ((mid & M64) << 64) | (ll & M64);
     int32_t exp = a.exp + b.exp + 1;
     if (!(top & W_TOP)) {
-        top = (top << 1) | ((mid >> 63) & 1);
+        top = (top << 1) | (bottom >> 127);
+        bottom <<= 1;
         exp--;
     }
+    *sticky = bottom != 0;
     return (struct f80_wide){top, exp, neg};
+}
+
+struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b)
+{
+    bool sticky;
+    return mul_top(a, b, &sticky);
+}
+
+struct f80_wide f80w_mul_sticky(struct f80_wide a, struct f80_wide b)
+{
+    bool sticky;
+    struct f80_wide p = mul_top(a, b, &sticky);
+    p.m |= sticky;
+    return p;
+}
+
+struct f80_wide f80w_round68(struct f80_wide a)
+{
+    if (a.m == 0)
+        return a;
+    const int drop = 128 - 68;
+    const unsigned __int128 unit = (unsigned __int128)1 << drop, rest_mask = unit - 1;
+    unsigned __int128 rest = a.m & rest_mask, half = unit >> 1;
+    a.m &= ~rest_mask;
+    if (rest > half || (rest == half && (a.m & unit))) {
+        a.m += unit;
+        if (a.m == 0) { /* carried out of the top: 2^128 */
+            a.m = W_TOP;
+            a.exp++;
+        }
+    }
+    return a;
 }
 
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)

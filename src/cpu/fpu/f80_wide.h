@@ -28,6 +28,13 @@ struct f80_wide f80w_from_f80(struct f80 a);
 struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_sub(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b);
+/* The product with a sticky bit in the last place when the exact product has
+ * more bits than 128: a correct input for f80w_round68. */
+struct f80_wide f80w_mul_sticky(struct f80_wide a, struct f80_wide b);
+/* Rounds to nearest-even at 68 significant bits, the x87 microcode's internal
+ * precision (measured on the host; docs/ARCHITECTURE.md, "x87 transcendentals").
+ * The last bit of a.m may be a sticky bit. */
+struct f80_wide f80w_round68(struct f80_wide a);
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n);
 static inline struct f80_wide f80w_neg(struct f80_wide a)
@@ -59,6 +66,11 @@ struct f80_wide f80w_sin(struct f80_wide r);   /* |r| <= ~pi/4 */
 struct f80_wide f80w_cos(struct f80_wide r);   /* |r| <= ~pi/4 */
 struct f80_wide f80w_atan(struct f80_wide q);  /* 0 <= q <= 1 */
 struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
+/* The host x87's sine and cosine polynomials on |r| <= ~pi/4 (f80_trig68.c):
+ * each internal step rounded at 68 bits, the last sum exact (sticky-jammed) for
+ * the one rounding to 64 bits. */
+struct f80_wide f80w_sin68(struct f80_wide r);
+struct f80_wide f80w_cos68(struct f80_wide r);
 /* log2 of a positive value; *exact is set when x is a power of two, whose
  * logarithm (an integer) is then returned exactly. */
 struct f80_wide f80w_log2(struct f80_wide x, bool *exact);

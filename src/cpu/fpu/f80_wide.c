@@ -102,6 +102,35 @@ struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b)
     return (struct f80_wide){top, exp, neg};
 }
 
+struct f80_wide f80w_mul_sticky(struct f80_wide a, struct f80_wide b)
+{
+    struct f80_wide p = f80w_mul(a, b);
+    if (p.m == 0)
+        return p;
+    /* The bits f80w_mul drops: the low halves of the partial products below
+     * the 128 kept bits. Any nonzero one makes the product inexact. */
+    unsigned __int128 al = a.m & M64, bl = b.m & M64, ah = a.m >> 64, bh = b.m >> 64;
+    unsigned __int128 ll = al * bl, mid = ((ah * bl) & M64) + ((al * bh) & M64) + (ll >> 64);
+    /* When f80w_mul normalized by one bit, the top bit of mid was kept. */
+    uint64_t mid_mask = p.exp == a.exp + b.exp ? M64 >> 1 : M64;
+    bool lost = (ll & M64) != 0 || ((uint64_t)mid & mid_mask) != 0;
+    p.m |= lost;
+    return p;
+}
+
+struct f80_wide f80w_round_bits(struct f80_wide a, int bits)
+{
+    if (a.m == 0 || bits >= 128)
+        return a;
+    const int drop = 128 - bits;
+    const unsigned __int128 half = (unsigned __int128)1 << (drop - 1);
+    const unsigned __int128 rest = a.m & (((unsigned __int128)1 << drop) - 1);
+    unsigned __int128 m = a.m >> drop;
+    if (rest > half || (rest == half && (m & 1)))
+        m++;
+    return f80w_make(a.neg, a.exp + drop, m);
+}
+
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)
 {
     bool neg = a.neg != b.neg;

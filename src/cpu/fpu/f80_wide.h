@@ -29,6 +29,13 @@ struct f80_wide f80w_add(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_sub(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_mul(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b);
+/* a * b with the bits below the 128 kept ones jammed into the lowest bit, so
+ * that f80w_round_bits rounds the exact product correctly. */
+struct f80_wide f80w_mul_sticky(struct f80_wide a, struct f80_wide b);
+/* Rounds to `bits` significant bits, to nearest, ties to even (a's lowest bit is
+ * taken as a sticky bit when rounding below it). Models the x87's 68-bit
+ * internal datapath (f80_ptan). */
+struct f80_wide f80w_round_bits(struct f80_wide a, int bits);
 struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n);
 static inline struct f80_wide f80w_neg(struct f80_wide a)
 {

@@ -140,8 +140,10 @@ struct f80_wide f80w_round68(struct f80_wide a)
     return a;
 }
 
-struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)
+/* 128 quotient bits, truncated; *inexact says whether a remainder is left. */
+static struct f80_wide div_quotient(struct f80_wide a, struct f80_wide b, bool *inexact)
 {
+    *inexact = false;
     bool neg = a.neg != b.neg;
     if (a.m == 0)
         return (struct f80_wide){0, 0, neg};
@@ -164,7 +166,22 @@ struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)
         top = r >> 127;
         r <<= 1;
     }
+    *inexact = top || r != 0;
     return (struct f80_wide){q, exp, neg};
+}
+
+struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b)
+{
+    bool inexact;
+    return div_quotient(a, b, &inexact);
+}
+
+struct f80_wide f80w_div_sticky(struct f80_wide a, struct f80_wide b)
+{
+    bool inexact;
+    struct f80_wide q = div_quotient(a, b, &inexact);
+    q.m |= inexact;
+    return q;
 }
 
 struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n)

@@ -36,6 +36,8 @@ struct f80_wide f80w_mul_sticky(struct f80_wide a, struct f80_wide b);
  * The last bit of a.m may be a sticky bit. */
 struct f80_wide f80w_round68(struct f80_wide a);
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b);
+/* The quotient with a sticky bit in the last place when a remainder is left. */
+struct f80_wide f80w_div_sticky(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_div_small(struct f80_wide a, uint32_t n);
 static inline struct f80_wide f80w_neg(struct f80_wide a)
 {
@@ -62,8 +64,6 @@ struct f80_wide f80w_ln2(void);
 struct f80_wide f80w_log2e(void);
 
 /* Elementary functions on wide values (f80_wide_fn.c). */
-struct f80_wide f80w_sin(struct f80_wide r);   /* |r| <= ~pi/4 */
-struct f80_wide f80w_cos(struct f80_wide r);   /* |r| <= ~pi/4 */
 struct f80_wide f80w_atan(struct f80_wide q);  /* 0 <= q <= 1 */
 struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
 /* The host x87's sine and cosine polynomials on |r| <= ~pi/4 (f80_trig68.c):

@@ -1,8 +1,9 @@
 /* Elementary functions on 128-bit wide values, by Taylor series after a small
  * argument reduction; each loop stops after adding a term below 2^-126 of the
  * sum, so the result carries ~124 correct bits for the one final rounding to 64,
- * and lies on the correct side of a nearby 64-bit value (cos(tiny) just below 1)
- * thanks to the sticky bit of f80w_add. */
+ * and lies on the correct side of a nearby 64-bit value thanks to the sticky bit
+ * of f80w_add. (Sine, cosine and tangent follow the host's own polynomials:
+ * f80_trig68.c, f80_trans.c.) */
 #include "cpu/fpu/f80_wide.h"
 
 /* A term shifted 127 bits or more below the sum adds only its sticky bit: the
@@ -18,34 +19,6 @@ static bool negligible(struct f80_wide term, struct f80_wide sum)
 static struct f80_wide one(void)
 {
     return f80w_from_int(1);
-}
-
-struct f80_wide f80w_sin(struct f80_wide r)
-{
-    if (r.m == 0)
-        return r;
-    struct f80_wide r2 = f80w_mul(r, r), sum = r, term = r;
-    for (uint32_t k = 1; k < 40; k++) {
-        term = f80w_div_small(f80w_mul(term, r2), (2 * k) * (2 * k + 1));
-        sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
-        if (negligible(term, sum))
-            break;
-    }
-    return sum;
-}
-
-struct f80_wide f80w_cos(struct f80_wide r)
-{
-    struct f80_wide r2 = f80w_mul(r, r), sum = one(), term = one();
-    if (r.m == 0)
-        return sum;
-    for (uint32_t k = 1; k < 40; k++) {
-        term = f80w_div_small(f80w_mul(term, r2), (2 * k - 1) * (2 * k));
-        sum = (k & 1) ? f80w_sub(sum, term) : f80w_add(sum, term);
-        if (negligible(term, sum))
-            break;
-    }
-    return sum;
 }
 
 /* atan(t) = t - t^3/3 + t^5/5 - ... */

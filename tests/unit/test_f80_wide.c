@@ -1,6 +1,7 @@
 /* The 68-bit rounding and the sticky product of the transcendental engine
  * (src/cpu/fpu/f80_wide.c): round to nearest, ties to even, at 68 significant
- * bits; a product whose dropped half is nonzero must not look like a tie. */
+ * bits; a product or quotient that dropped nonzero bits must not look exact
+ * or like a tie. */
 #include "cpu/fpu/f80_wide.h"
 
 #include <setjmp.h>
@@ -65,6 +66,21 @@ static void sticky_bit_breaks_a_tie(void **state)
     assert_true(f80w_round68(wide(TOP | ULP68 / 2 | 1)).m == (TOP | ULP68));
 }
 
+/* 3/2 divided by 3/4 is exactly 2: no sticky bit; 1/3 leaves a remainder. */
+static void sticky_quotient_only_when_inexact(void **state)
+{
+    struct f80_wide three_halves = {TOP | (TOP >> 1), 0, false};
+    struct f80_wide three_quarters = {TOP | (TOP >> 1), -1, false};
+    struct f80_wide q = f80w_div_sticky(three_halves, three_quarters);
+    assert_true(q.m == TOP);
+    assert_int_equal(q.exp, 1);
+    struct f80_wide third = f80w_div_sticky(f80w_from_int(1), f80w_from_int(3));
+    assert_true(third.m & 1);
+    struct f80_wide plain = f80w_div(f80w_from_int(1), f80w_from_int(3));
+    assert_false(plain.m & 1); /* ...0101 0: the truncated quotient ends in 0 */
+    assert_true((plain.m | 1) == third.m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -74,6 +90,7 @@ int main(void)
         cmocka_unit_test(carry_out_of_the_top_bumps_the_exponent),
         cmocka_unit_test(sticky_product_remembers_dropped_bits),
         cmocka_unit_test(sticky_bit_breaks_a_tie),
+        cmocka_unit_test(sticky_quotient_only_when_inexact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,8 +186,8 @@ static struct f80_wide tan_poly(struct f80_wide z, bool denominator)
         struct f80_wide k = i >= 0 ? f80w_const(c[which][i].hi, c[which][i].lo, c[which][i].exp)
                                    : f80w_const(0xB9F25A5EEF7C79A2u, 0xC000000000000000u, 0);
         k.neg = i >= 0 && c[which][i].neg;
-        p = f80w_round68(f80w_mul_sticky(p, z));
-        p = f80w_round68(f80w_add(p, k));
+        p = f80w_mul68(p, z);
+        p = f80w_add68(p, k);
     }
     return p;
 }
@@ -207,9 +207,9 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
     }
     struct f80_wide r;
     unsigned k = reduce_pi66(a, &r);
-    struct f80_wide z = f80w_round68(f80w_mul_sticky(r, r));
+    struct f80_wide z = f80w_mul68(r, r);
     struct f80_wide pn = tan_poly(z, false), pd = tan_poly(z, true);
-    struct f80_wide n = f80w_round68(f80w_mul_sticky(r, pn));
+    struct f80_wide n = f80w_mul68(r, pn);
     /* The quotient carries a sticky bit when inexact: an exact one (x a power of
      * two far below 1, where N/Pd = x) must not round up in RU. */
     struct f80_wide t = (k & 1) ? f80w_neg(f80w_div_sticky(pd, n)) : f80w_div_sticky(n, pd);
@@ -305,6 +305,10 @@ struct f80 f80_2xm1(struct f80_env *env, struct f80 a)
     }
     if (cmp == 0 && x.neg)
         return round_exact(env, f80w_scale(x, -1)); /* 2^-1 - 1 */
+    /* Small arguments: the host's own rational approximation, exact against it
+     * there (f80_exp68.c); not so tiny that the result is denormal. */
+    if (x.exp < -11 && x.exp >= -16381)
+        return round_exact(env, f80w_2xm1_68(x));
     /* 2^1 - 1 = 1 comes out just below 1 on the host (1 with C1 to nearest,
      * 0x3FFE:FFFF...F toward zero): the exact value is not special-cased. */
     return f80w_round(env, f80w_expm1(f80w_mul(x, f80w_ln2())), false);

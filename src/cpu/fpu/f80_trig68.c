@@ -41,32 +41,13 @@ static const struct f80_wide cos_coef[] = {
     C68(0, 0xD562ED4272C3A1E3, 0x1000000000000000, -45), /* c8 */
 };
 
-static struct f80_wide mul68(struct f80_wide a, struct f80_wide b)
-{
-    return f80w_round68(f80w_mul_sticky(a, b));
-}
-
-static struct f80_wide add68(struct f80_wide a, struct f80_wide b)
-{
-    return f80w_round68(f80w_add(a, b));
-}
-
-/* Q(z) by Horner from the highest coefficient, every step rounded. */
-static struct f80_wide horner68(const struct f80_wide *c, int n, struct f80_wide z)
-{
-    struct f80_wide q = c[n - 1];
-    for (int k = n - 2; k >= 0; k--)
-        q = add68(mul68(q, z), c[k]);
-    return q;
-}
-
 struct f80_wide f80w_sin68(struct f80_wide r)
 {
     if (r.m == 0)
         return r;
-    struct f80_wide z = mul68(r, r);
-    struct f80_wide q = horner68(sin_coef, sizeof sin_coef / sizeof sin_coef[0], z);
-    return f80w_add(r, mul68(mul68(r, z), q));
+    struct f80_wide z = f80w_mul68(r, r);
+    struct f80_wide q = f80w_horner68(sin_coef, sizeof sin_coef / sizeof sin_coef[0], z);
+    return f80w_add(r, f80w_mul68(f80w_mul68(r, z), q));
 }
 
 struct f80_wide f80w_cos68(struct f80_wide r)
@@ -74,7 +55,7 @@ struct f80_wide f80w_cos68(struct f80_wide r)
     struct f80_wide one = f80w_from_int(1);
     if (r.m == 0)
         return one;
-    struct f80_wide z = mul68(r, r);
-    struct f80_wide q = horner68(cos_coef, sizeof cos_coef / sizeof cos_coef[0], z);
-    return f80w_add(one, mul68(z, q));
+    struct f80_wide z = f80w_mul68(r, r);
+    struct f80_wide q = f80w_horner68(cos_coef, sizeof cos_coef / sizeof cos_coef[0], z);
+    return f80w_add(one, f80w_mul68(z, q));
 }

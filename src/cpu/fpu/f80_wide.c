@@ -140,6 +140,24 @@ struct f80_wide f80w_round68(struct f80_wide a)
     return a;
 }
 
+struct f80_wide f80w_mul68(struct f80_wide a, struct f80_wide b)
+{
+    return f80w_round68(f80w_mul_sticky(a, b));
+}
+
+struct f80_wide f80w_add68(struct f80_wide a, struct f80_wide b)
+{
+    return f80w_round68(f80w_add(a, b));
+}
+
+struct f80_wide f80w_horner68(const struct f80_wide *c, int n, struct f80_wide z)
+{
+    struct f80_wide q = c[n - 1];
+    for (int k = n - 2; k >= 0; k--)
+        q = f80w_add68(f80w_mul68(q, z), c[k]);
+    return q;
+}
+
 /* 128 quotient bits, truncated; *inexact says whether a remainder is left. */
 static struct f80_wide div_quotient(struct f80_wide a, struct f80_wide b, bool *inexact)
 {

@@ -35,6 +35,11 @@ struct f80_wide f80w_mul_sticky(struct f80_wide a, struct f80_wide b);
  * precision (measured on the host; docs/ARCHITECTURE.md, "x87 transcendentals").
  * The last bit of a.m may be a sticky bit. */
 struct f80_wide f80w_round68(struct f80_wide a);
+/* One step of that datapath: the exact product or sum rounded to 68 bits. */
+struct f80_wide f80w_mul68(struct f80_wide a, struct f80_wide b);
+struct f80_wide f80w_add68(struct f80_wide a, struct f80_wide b);
+/* c[0] + z*(c[1] + z*(... + z*c[n-1])) by Horner, every step rounded to 68 bits. */
+struct f80_wide f80w_horner68(const struct f80_wide *c, int n, struct f80_wide z);
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b);
 /* The quotient with a sticky bit in the last place when a remainder is left. */
 struct f80_wide f80w_div_sticky(struct f80_wide a, struct f80_wide b);
@@ -71,6 +76,9 @@ struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
  * the one rounding to 64 bits. */
 struct f80_wide f80w_sin68(struct f80_wide r);
 struct f80_wide f80w_cos68(struct f80_wide r);
+/* The host's F2XM1 rational approximation for |x| < 2^-11 (f80_exp68.c), exact
+ * up to a sticky bit. */
+struct f80_wide f80w_2xm1_68(struct f80_wide x);
 /* log2 of a positive value; *exact is set when x is a power of two, whose
  * logarithm (an integer) is then returned exactly. */
 struct f80_wide f80w_log2(struct f80_wide x, bool *exact);

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_CASES 4000
+#define DEFAULT_CASES 2000
 #define CASE_BUDGET   3000 /* instructions per case */
 #define MAX_RUNS      64   /* cpu_run calls per case */
 #define HANG_SECONDS  20   /* one case taking this long is a hang */

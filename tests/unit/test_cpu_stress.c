@@ -395,6 +395,28 @@ static bool stress_build(struct stress *s, enum stress_mode mode)
     return true;
 }
 
+/* Whether a fast-path TLB tag leads to host bytes inside guest memory: the RAM
+ * buffer (any kind) or a ROM region's buffer (not for writes), the page the entry
+ * says it maps. */
+static bool tlb_tag_ok(struct stress *s, const struct tlb_entry *e, uint32_t tag, bool write)
+{
+    if (tag & (PAGE_SIZE - 1))
+        return true; /* TLB_INVALID / TLB_SLOW: never used for a host access */
+    uintptr_t host = e->addend + tag;
+    uintptr_t ram = (uintptr_t)s->ps.ram;
+    if (host >= ram && host - ram <= s->ps.ram_size - PAGE_SIZE)
+        return host - ram == e->phys_page;
+    if (write)
+        return false;
+    for (int k = 0; k < s->ps.region_count; k++) {
+        const struct phys_region *r = &s->ps.regions[k];
+        uintptr_t h = (uintptr_t)r->host;
+        if (r->kind == PHYS_ROM && host >= h && host - h <= r->size - PAGE_SIZE)
+            return host - h == e->phys_page - r->base;
+    }
+    return false;
+}
+
 /* What must hold between runs whatever the guest did; NULL when it does. */
 static const char *stress_check_invariants(struct stress *s)
 {
@@ -414,6 +436,17 @@ static const char *stress_check_invariants(struct stress *s)
         return "CR0.PG without CR0.PE";
     if (cpu->cr[4] & ~CR4_VALID)
         return "CR4 reserved bits set";
+    for (int kind = 0; kind < TLB_KINDS; kind++)
+        for (uint32_t k = 0; k < TLB_ENTRIES; k++) {
+            const struct tlb_entry *e = &cpu->tlb.entries[kind][k];
+            /* exec_tag only selects the physical page for block lookup */
+            if (!tlb_tag_ok(s, e, e->read_tag, false) || !tlb_tag_ok(s, e, e->write_tag, true))
+                return "a TLB entry leads outside guest memory";
+        }
+    for (uint32_t k = 0; k < TLB_ENTRIES; k++)
+        if (!(cpu->tlb_ac_miss[k].read_tag & cpu->tlb_ac_miss[k].write_tag &
+              cpu->tlb_ac_miss[k].exec_tag & TLB_INVALID))
+            return "tlb_ac_miss was filled";
     return NULL;
 }
 

@@ -83,6 +83,11 @@ struct stress {
     struct cpu *cpu;
     uint64_t rng;
     uint64_t exits[CPU_EXIT_EXCEPTION + 1];
+    uint32_t entry;      /* linear address of the first instruction after the prelude */
+    uint32_t base16;     /* base of the 16-bit code segments (GDT 7 and 9) */
+    const uint8_t *code; /* optional: bytes to place at entry (the libFuzzer input) */
+    size_t code_len;
+    char why[96]; /* what a failed run broke */
     uint8_t rom[0x10000];
 };
 

@@ -150,6 +150,11 @@ void cpu_deliver_event(struct cpu *cpu, int vector, int error_code, enum event_k
 {
     cpu->event_eip = cpu->eip;
     cpu->event_retired = false;
+    /* One cycle per fault, as in cpu_handle_raise: an instruction breakpoint on
+     * the first instruction of its own #DB handler faults forever between blocks
+     * (found by test_cpu_stress; in real mode nothing sets RF to break the loop). */
+    if (kind == EVENT_FAULT)
+        cpu_stall(cpu, 1);
     cpu_deliver(cpu, vector, error_code, kind);
 }
 

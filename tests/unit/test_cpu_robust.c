@@ -3,6 +3,8 @@
  * the test instead of stalling CTest. */
 #include "system_rig.h"
 
+#include "cpu/debug.h"
+
 #include <unistd.h>
 
 #define HANG_ALARM 10 /* seconds; SIGALRM's default action ends the program */
@@ -31,6 +33,30 @@ static void fault_loop_without_retirement_ends_at_budget(void **state)
     assert_int_equal(r->cpu->eip, 0x600);
     /* And the next run goes on the same way. */
     assert_int_equal(cpu_run(r->cpu, 1000), CPU_EXIT_BUDGET);
+    alarm(0);
+}
+
+/* Real mode, an instruction breakpoint (DR0, DR7.L0, R/W 00) on the first
+ * instruction of the #DB handler itself: each #DB fault (SDM Vol. 3, 17.3.1.1)
+ * delivers to the breakpoint again, between blocks, retiring nothing. The run
+ * must still end at its budget. */
+static void exec_breakpoint_on_its_own_handler_ends_at_budget(void **state)
+{
+    struct rig *r = *state;
+    alarm(HANG_ALARM);
+    wr(r, 4 * 1, RIG_CODE, 4); /* IVT[1] = 0000:RIG_CODE */
+    static const uint8_t nop[] = {0x90};
+    rig_load_hlt(r, nop, sizeof nop);
+    rig_enter_real(r);
+    cpu_set_seg_cache(r->cpu, SEG_SS, 0x1000, 0x10000, 0xffff, 0x93);
+    r->cpu->dr[0] = RIG_CODE;
+    r->cpu->dr[7] = debug_dr7_value(0x1);
+    debug_update(r->cpu);
+    uint64_t cycles = cpu_cycles(r->cpu);
+    assert_int_equal(rig_run_at(r, RIG_CODE), CPU_EXIT_BUDGET);
+    assert_int_equal(cpu_retired(r->cpu), 0);
+    assert_true(cpu_cycles(r->cpu) - cycles >= RIG_BUDGET);
+    assert_int_equal(r->cpu->eip, RIG_CODE);
     alarm(0);
 }
 
@@ -104,6 +130,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fault_loop_without_retirement_ends_at_budget, rig_setup,
                                         rig_teardown),
+        cmocka_unit_test_setup_teardown(exec_breakpoint_on_its_own_handler_ends_at_budget,
+                                        rig_setup, rig_teardown),
         SYSTEM_TEST(ac_during_delivery_loop_ends_at_budget),
         SYSTEM_TEST(v86_task_with_bad_ldt_takes_ts_from_v86),
     };

@@ -7,8 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-/* Longest CPU slice: bounds how long host input and the timeout wait. */
-#define MAX_SLICE_INSNS 2000000
+/* Longest CPU slice: bounds how long host input and the timeout wait. About
+ * half a millisecond of ordinary guest code, so the per-slice work costs nothing;
+ * but a guest can make every instruction slow (a store into a page that holds
+ * thousands of translated blocks walks them all), and at 5-10 us an instruction
+ * the 2M it used to be kept --timeout and the quit key waiting 20 s and more
+ * (found by tests/fuzz/loaders.py; the rule: bad guest behaviour never hangs
+ * bt86). */
+#define MAX_SLICE_INSNS 100000
 
 void machine_config_defaults(struct machine_config *config)
 {

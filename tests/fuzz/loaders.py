@@ -7,11 +7,12 @@ option strings. Every run must end with a status below 128 (or 124, the timeout)
 and without a sanitizer report; a failed run that is not a timeout must have
 printed exactly one line on stderr.
 
-  tests/fuzz/loaders.py BT86 [--cases N] [--seed S] [--kernel BZIMAGE]
+  tests/fuzz/loaders.py BT86 [--cases N] [--seed S] [--kernel BZIMAGE] [--keep DIR]
 """
 import argparse
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -79,6 +80,43 @@ def tiny_kernel(rng):
     return bytes(img) + code
 
 
+PORTS = [0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x60, 0x61, 0x64, 0x70, 0x71,
+         0x80, 0x92, 0xe9, 0x3f8, 0x3f9, 0x3fa, 0x3fb, 0x3fc, 0x3fd, 0x3fe, 0x3ff, 0x2f8,
+         0x2f9, 0x2fb, 0x2fc, 0xcf8, 0xcf9, 0xcfa, 0xcfb, 0xcfc, 0xcfd, 0xcfe, 0xcff, 0x4d0,
+         0x4d1, 0x1f0, 0x1f7, 0x3f6, 0x3c0, 0x3d4, 0x3d5]
+
+
+def random_rom(rng):
+    """64 KiB of real-mode code that hammers the board's ports: random bytes mixed
+    with MOV DX/AL/AX and IN/OUT, STI/HLT, string I/O; the reset vector jumps to 0."""
+    out = bytearray()
+    while len(out) < 0xfff0 - 16:
+        r = rng.random()
+        port = rng.choice(PORTS) if rng.random() < 0.9 else rng.getrandbits(16)
+        if r < 0.25:
+            out += bytes([0xba]) + struct.pack("<H", port)  # mov dx, port
+        elif r < 0.45:
+            out += bytes([0xb0, rng.getrandbits(8)])  # mov al, imm8
+        elif r < 0.5:
+            out += bytes([0xb8]) + struct.pack("<H", rng.getrandbits(16))  # mov ax, imm16
+        elif r < 0.62:
+            out += bytes([rng.choice([0xee, 0xef, 0xec, 0xed])])  # out/in via dx
+        elif r < 0.7 and port < 0x100:
+            out += bytes([rng.choice([0xe6, 0xe4, 0xe7, 0xe5]), port])  # out/in imm8
+        elif r < 0.73:
+            out += bytes([0xb9]) + struct.pack("<H", rng.getrandbits(8))  # mov cx, small
+        elif r < 0.76:
+            out += bytes(rng.choice([[0xf3, 0x6e], [0xf3, 0x6c], [0xf3, 0x66, 0x6f]]))
+        elif r < 0.8:
+            out += bytes([rng.choice([0xfb, 0xfa, 0xf4, 0x90])])
+        else:
+            out += bytes([rng.getrandbits(8)])
+    out = out[:0xfff0 - 16]
+    out += bytes(0xfff0 - len(out))
+    out += bytes([0xea, 0, 0, 0, 0xf0]) + bytes(11)
+    return bytes(out)
+
+
 def option_soup(rng, files):
     words = ["-m", "--m", "-kernel", "-initrd", "-append", "-bios", "-serial", "-debugcon",
              "-d", "-timeout", "--timeout", "-icount-ns", "-nographic", "-no-reboot", "-no-jit",
@@ -99,6 +137,7 @@ def main():
     ap.add_argument("bt86")
     ap.add_argument("--cases", type=int, default=300)
     ap.add_argument("--seed", type=int, default=86)
+    ap.add_argument("--keep", help="copy the files of failing cases here")
     ap.add_argument("--kernel", default=os.path.expanduser("~/.cache/bt86/guest/bzImage"))
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -113,7 +152,7 @@ def main():
                 f.truncate(n)
         files = list(sized.values()) + [tmp, "/dev/null", "/dev/zero", "/nonexistent"]
         for k in range(a.cases):
-            kind = k % 5
+            kind = k % 6
             if kind == 0 and kernel:
                 with open(path("k"), "wb") as f:
                     f.write(header_mutants(rng, kernel))
@@ -129,8 +168,14 @@ def main():
                         "-initrd", rng.choice(files), "-m", rng.choice(["1", "2", "8", "16", "32"])]
             elif kind == 3:
                 args = ["-bios", rng.choice(files), "-m", rng.choice(["1", "2", "3G", "1M"])]
-            else:
+            elif kind == 4:
                 args = option_soup(rng, files)
+            else:
+                with open(path("rom"), "wb") as f:
+                    f.write(random_rom(rng))
+                args = ["-bios", path("rom"), "-m", rng.choice(["1", "2", "16"])]
+                if rng.random() < 0.5:
+                    args.append("-no-reboot")
             args += ["--timeout", "1"]
             status, out, err = run(a.bt86, args)
             why = check(args, status, err)
@@ -139,6 +184,11 @@ def main():
                 shown = [x if len(x) < 80 else x[:20] + "...(%d)" % len(x) for x in args]
                 print("FAIL case %d: %s: bt86 %s" % (k, why, " ".join(shown)))
                 print("   ", err.decode(errors="replace")[:2000])
+                if a.keep:
+                    os.makedirs(a.keep, exist_ok=True)
+                    for x in args:
+                        if x.startswith(tmp) and os.path.isfile(x):
+                            shutil.copy(x, os.path.join(a.keep, "case%d-%s" % (k, os.path.basename(x))))
     print("loaders.py: %d cases, seed %d, %d failed" % (a.cases, a.seed, failures))
     return 1 if failures else 0
 

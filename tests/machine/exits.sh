@@ -91,6 +91,40 @@ expect triple 0 "triple fault" -no-reboot
 rom spin "    jmp \$"
 expect spin 124 "timeout" --timeout 0.5
 
+# --timeout stays responsive when every guest instruction is slow: page 0 holds
+# a block at each of 4095 offsets (far calls into NOPs), then a loop stores into
+# page 0, and each store walks that page's blocks for ones to drop. A CPU slice
+# used to be 2M instructions, many seconds of host time at this pace, so a 0.5 s
+# timeout took 20 s or more (found by tests/fuzz/loaders.py).
+rom smc "    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    xor di, di
+    mov cx, 0xfff
+    mov al, 0x90
+    rep stosb
+    mov byte [0xfff], 0xcb
+    mov word [0x2002], 0
+    xor bx, bx
+again:
+    mov [0x2000], bx
+    call far [0x2000]
+    inc bx
+    cmp bx, 0xfff
+    jb again
+    xor si, si
+hot:
+    mov [si], al
+    jmp hot"
+timeout -s KILL 10 "$bt86" -bios "$tmp/smc.bin" --timeout 0.5 </dev/null >/dev/null 2>"$tmp/err"
+got=$?
+if [ "$got" = 124 ] && grep -q timeout "$tmp/err"; then
+    echo "ok: self-modifying guest: --timeout 0.5 -> 124"
+else
+    echo "FAIL: self-modifying guest: --timeout 0.5 gave exit $got (137: killed after 10 s)"
+    failures=$((failures + 1))
+fi
+
 # A large -m is allocated lazily: start-up must not touch every page of guest RAM
 # (it used to clear all 3 GiB again after allocating it zeroed, taking seconds
 # and committing the memory at once). Peak RSS stays far below the RAM size.

@@ -362,6 +362,20 @@ static bool stress_build(struct stress *s, enum stress_mode mode)
             cpu_set_eflags(cpu, (stress_value(s) & ~FLAG_VM) | FLAG_FIXED1);
         }
     }
+    /* Now and then the TSS or LDT near the top of RAM or past it, or a ring-0
+     * stack segment with a random base and limit (expand-down too). */
+    if (stress_chance(s, 32))
+        cpu_set_seg_cache(cpu, SEG_TR, S_TSS0SEL,
+                          stress_chance(s, 2) ? S_RAM - stress_below(s, 0x80) : stress_value(s),
+                          stress_chance(s, 2) ? 0x67 : stress_value(s), 0x8b);
+    if (stress_chance(s, 32))
+        cpu_set_seg_cache(cpu, SEG_LDTR, S_LDTSEL,
+                          stress_chance(s, 2) ? S_RAM - stress_below(s, 0x80) : stress_value(s),
+                          stress_value(s), 0x82);
+    if (cpu->cpl == 0 && (cpu->cr[0] & CR0_PE) && !outer && stress_chance(s, 8))
+        cpu_set_seg_cache(cpu, SEG_SS, S_DATA0, stress_value(s), stress_value(s),
+                          0x93 | (uint16_t)(stress_chance(s, 2) ? SEG_ATTR_EXPDOWN : 0) |
+                              (uint16_t)(stress_chance(s, 2) ? SEG_ATTR_DB : 0));
     debug_update(cpu);
     if (s->code) {
         /* Identity-mapped in every mode (unless a random PTE moved the page). */

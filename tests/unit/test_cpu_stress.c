@@ -114,6 +114,11 @@ int main(int argc, char **argv)
         if (!run_case(s, seed, k, mode_only, verbose))
             failures++;
         stress_teardown(s);
+        if ((k - first + 1) % 100000 == 0) {
+            printf("test_cpu_stress: %llu cases done, %llu failed\n",
+                   (unsigned long long)(k - first + 1), (unsigned long long)failures);
+            fflush(stdout);
+        }
     }
     alarm(0);
     printf("test_cpu_stress: %llu cases from %llu, seed %#llx: %llu failed; exits: budget %llu, "

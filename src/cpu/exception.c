@@ -100,7 +100,8 @@ void cpu_handle_raise(struct cpu *cpu)
     int vector = cpu->raised.vector;
     int error_code = cpu->raised.error_code;
     enum event_kind kind = (enum event_kind)cpu->raised.kind;
-    if (cpu->delivering) {
+    bool nested = cpu->delivering;
+    if (nested) {
         /* A fault while delivering an earlier event: it is reported at the EIP of
          * the instruction that caused the first (an INT n that did not retire). */
         int first = cpu->delivering_vector;
@@ -123,6 +124,25 @@ void cpu_handle_raise(struct cpu *cpu)
             kind = EVENT_FAULT;
         }
     }
+    /* A fault retires nothing, and a guest can fault forever without a triple
+     * fault: a handler whose first fetch faults again, on a 16-bit stack that
+     * wraps instead of running out. A real CPU spends clock cycles delivering
+     * each one (Intel SDM Vol. 3, 6.5: the faulting instruction is not retired,
+     * but delivery is not free); charging one cycle per fault keeps time moving
+     * and ends the run at its budget, as the product rules demand (no hang). */
+    if (kind == EVENT_FAULT)
+        cpu_stall(cpu, 1);
+    /* A benign fault while delivering another event is delivered serially (SDM
+     * Vol. 3, 6.15, table 6-5), so delivery can fail forever without reaching a
+     * double fault: #AC pushing onto a misaligned CPL-3 handler stack, #NP for a
+     * handler whose gate is not present, each retried without end. That loop runs
+     * inside this function and never reaches the budget check, so once the budget
+     * is spent the event is dropped with EIP at the instruction that raised the
+     * first one: the next run executes it again and arrives at the same point
+     * (the loop stays a loop, bt86 stays responsive). Not after a task switch's
+     * commit point: the fault belongs to the new task and would be lost. */
+    if (nested && !committed && cpu->budget <= 0)
+        return;
     cpu_deliver(cpu, vector, error_code, kind);
 }
 
@@ -130,6 +150,11 @@ void cpu_deliver_event(struct cpu *cpu, int vector, int error_code, enum event_k
 {
     cpu->event_eip = cpu->eip;
     cpu->event_retired = false;
+    /* One cycle per fault, as in cpu_handle_raise: an instruction breakpoint on
+     * the first instruction of its own #DB handler faults forever between blocks
+     * (found by test_cpu_stress; in real mode nothing sets RF to break the loop). */
+    if (kind == EVENT_FAULT)
+        cpu_stall(cpu, 1);
     cpu_deliver(cpu, vector, error_code, kind);
 }
 

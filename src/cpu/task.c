@@ -128,6 +128,18 @@ static void probe_range(struct cpu *cpu, uint32_t base, uint32_t len)
 
 static void load_task_segments(struct cpu *cpu, const struct tss_state *t, int ext)
 {
+    /* A V86 task (EFLAGS.VM in the new TSS): its segments load the real-mode way
+     * and cannot fault, and CPL is 3 (Intel SDM Vol. 3, 20.2.5). Both happen
+     * before the LDT load, which can fault: a fault after the commit point is
+     * delivered in the new task (7.3 step 12), and delivering it from a state with
+     * VM set but CPL 0 and unusable segment caches would leave the CPU in V86 mode
+     * at CPL 0 (found by test_cpu_stress). */
+    bool v86 = cpu->eflags & FLAG_VM;
+    if (v86) {
+        cpu_set_cpl(cpu, 3);
+        for (int s = 0; s < 6; s++)
+            cpu_load_seg_real(cpu, (enum seg_reg)s, t->sel[s]);
+    }
     /* The LDT first: the other selectors may point into it (SDM Vol. 3, 7.3 step 13). */
     if ((t->ldt & 0xfffc) == 0) {
         seg_load_null(cpu, SEG_LDTR, t->ldt);
@@ -140,12 +152,8 @@ static void load_task_segments(struct cpu *cpu, const struct tss_state *t, int e
             cpu_raise(cpu, EXC_TS, (t->ldt & 0xfffc) | ext);
         seg_load_cache(cpu, SEG_LDTR, t->ldt, &d);
     }
-    if (cpu->eflags & FLAG_VM) {
-        cpu_set_cpl(cpu, 3);
-        for (int s = 0; s < 6; s++)
-            cpu_load_seg_real(cpu, (enum seg_reg)s, t->sel[s]);
+    if (v86)
         return;
-    }
     /* CS: its RPL is the new CPL. */
     uint16_t cs = t->sel[SEG_CS];
     struct descriptor d;

@@ -7,8 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-/* Longest CPU slice: bounds how long host input and the timeout wait. */
-#define MAX_SLICE_INSNS 2000000
+/* Longest CPU slice: bounds how long host input and the timeout wait. About
+ * half a millisecond of ordinary guest code, so the per-slice work costs nothing;
+ * but a guest can make every instruction slow (a store into a page that holds
+ * thousands of translated blocks walks them all), and at 5-10 us an instruction
+ * the 2M it used to be kept --timeout and the quit key waiting 20 s and more
+ * (found by tests/fuzz/loaders.py; the rule: bad guest behaviour never hangs
+ * bt86). */
+#define MAX_SLICE_INSNS 100000
 
 void machine_config_defaults(struct machine_config *config)
 {
@@ -25,10 +31,14 @@ static double host_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Puts RAM, devices and CPU in their power-on state and loads what boots. */
-static bool power_on(struct machine *m)
+/* Puts RAM, devices and CPU in their power-on state and loads what boots. fresh:
+ * RAM was just allocated zeroed (phys_init) and must not be cleared again: a
+ * memset would touch every page of a large -m at start-up (seconds for -m 3G,
+ * and all of it committed at once) where the guest may never use most of it. */
+static bool power_on(struct machine *m, bool fresh)
 {
-    memset(m->phys.ram, 0, m->phys.ram_size);
+    if (!fresh)
+        memset(m->phys.ram, 0, m->phys.ram_size);
     /* RESET zeroes the CPU's cycle count (and TSC); virtual time carries on. */
     m->base_ns = board_now_ns(m);
     cpu_reset(m->cpu);
@@ -62,7 +72,8 @@ struct machine *machine_create(const struct machine_config *config)
         machine_destroy(m);
         return NULL;
     }
-    if (!board_create(m) || (config->bios && !firmware_load(m, config->bios)) || !power_on(m)) {
+    if (!board_create(m) || (config->bios && !firmware_load(m, config->bios)) ||
+        !power_on(m, true)) {
         machine_destroy(m);
         return NULL;
     }
@@ -133,7 +144,7 @@ struct machine_exit machine_run(struct machine *m)
                 fprintf(stderr, "bt86: the guest reset the machine (-no-reboot: exiting)\n");
                 return finish(MACHINE_EXIT_RESET, 0);
             }
-            if (!power_on(m))
+            if (!power_on(m, false))
                 return finish(MACHINE_EXIT_ERROR, 1);
         }
         if (why == CPU_EXIT_HALT) {

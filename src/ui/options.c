@@ -1,6 +1,7 @@
 #include "ui/options.h"
 #include "ui/version.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -166,12 +167,19 @@ static bool apply_icount_ns(const struct option_spec *spec, const char *arg,
 static bool apply_debug_log(const struct option_spec *spec, const char *arg,
                             struct machine_config *config)
 {
-    char items[128];
-    snprintf(items, sizeof items, "%s", arg);
-    for (char *save, *item = strtok_r(items, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        if (strcmp(item, "int") != 0)
-            return fail(spec->name, "unknown log item '%s' (bt86 knows: int)", item);
-        config->trace_events = true;
+    /* Items are compared in place: a copy into a fixed buffer used to cut a long
+     * list short, and an unknown item past the cut was accepted silently (the
+     * product rule: a malformed option gets a clear error). */
+    for (const char *item = arg; *item;) {
+        size_t len = strcspn(item, ",");
+        if (len && !(len == 3 && strncmp(item, "int", 3) == 0)) {
+            fprintf(stderr, "bt86: -%s: unknown log item '%.*s' (bt86 knows: int)\n", spec->name,
+                    len > 64 ? 64 : (int)len, item);
+            return false;
+        }
+        if (len)
+            config->trace_events = true;
+        item += len + (item[len] == ',');
     }
     return true;
 }
@@ -245,7 +253,9 @@ void options_print_help(FILE *out)
 
 bool options_parse_size(const char *text, uint64_t *bytes)
 {
-    if (!text[0] || text[0] == '-' || text[0] == '+')
+    /* A digit first: strtoull would skip leading blanks and accept a sign, so
+     * " -18446744073709551615M" used to parse as 1 MiB. */
+    if (!isdigit((unsigned char)text[0]))
         return false;
     char *end;
     errno = 0;

@@ -40,6 +40,8 @@ expect 2 "out of range" -m 512K
 expect 2 "out of range" -m 99999G
 expect 2 "invalid RAM size" -m 99999999999999G
 expect 2 "needs an argument" -m
+expect 2 "invalid RAM size" -m " -18446744073709551615M"
+expect 2 "invalid RAM size" -m " 16"
 expect 2 "cannot open '$tmp/missing'" -kernel "$tmp/missing"
 expect 2 "cannot open" -initrd "$tmp/missing"
 expect 2 "unsupported character device 'tcp:x'" -serial tcp:x
@@ -49,6 +51,7 @@ expect 2 "invalid number of seconds" --timeout abc
 expect 2 "takes no argument" --nographic=1
 expect 2 "needs -kernel" -append "console=ttyS0"
 expect 2 "unknown log item 'cpu'" -d int,cpu
+expect 2 "unknown log item 'cpu'" -d "$(printf 'int,%.0s' $(seq 1 40))cpu"
 expect 2 "nothing to boot" -m 64
 
 [ "$failures" = 0 ] && echo "all command-line checks passed"

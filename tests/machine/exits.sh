@@ -91,6 +91,54 @@ expect triple 0 "triple fault" -no-reboot
 rom spin "    jmp \$"
 expect spin 124 "timeout" --timeout 0.5
 
+# --timeout stays responsive when every guest instruction is slow: page 0 holds
+# a block at each of 4095 offsets (far calls into NOPs), then a loop stores into
+# page 0, and each store walks that page's blocks for ones to drop. A CPU slice
+# used to be 2M instructions, many seconds of host time at this pace, so a 0.5 s
+# timeout took 20 s or more (found by tests/fuzz/loaders.py).
+rom smc "    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    xor di, di
+    mov cx, 0xfff
+    mov al, 0x90
+    rep stosb
+    mov byte [0xfff], 0xcb
+    mov word [0x2002], 0
+    xor bx, bx
+again:
+    mov [0x2000], bx
+    call far [0x2000]
+    inc bx
+    cmp bx, 0xfff
+    jb again
+    xor si, si
+hot:
+    mov [si], al
+    jmp hot"
+timeout -s KILL 10 "$bt86" -bios "$tmp/smc.bin" --timeout 0.5 </dev/null >/dev/null 2>"$tmp/err"
+got=$?
+if [ "$got" = 124 ] && grep -q timeout "$tmp/err"; then
+    echo "ok: self-modifying guest: --timeout 0.5 -> 124"
+else
+    echo "FAIL: self-modifying guest: --timeout 0.5 gave exit $got (137: killed after 10 s)"
+    failures=$((failures + 1))
+fi
+
+# A large -m is allocated lazily: start-up must not touch every page of guest RAM
+# (it used to clear all 3 GiB again after allocating it zeroed, taking seconds
+# and committing the memory at once). Peak RSS stays far below the RAM size.
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$tmp/rss" "$bt86" -bios "$tmp/spin.bin" -m 3G --timeout 0.5 \
+        </dev/null >/dev/null 2>&1
+    rss=$(tail -n 1 "$tmp/rss")
+    if [ "$rss" -gt 1048576 ]; then
+        echo "FAIL: -m 3G: peak RSS $rss KiB"; failures=$((failures + 1))
+    else
+        echo "ok: -m 3G: peak RSS $rss KiB"
+    fi
+fi
+
 # The debug console carries the guest's text.
 rom hello "    mov al, 'h'
     out 0xe9, al
@@ -105,7 +153,7 @@ grep -q "^hi" "$tmp/out" || { echo "FAIL: hello: debug console printed '$(cat "$
 bad() { # bad FILE PATTERN ARGS...
     file=$1 pattern=$2
     shift 2
-    "$bt86" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    if [ "$1" = timeout ]; then "$@"; else "$bt86" "$@"; fi </dev/null >"$tmp/out" 2>"$tmp/err"
     got=$?
     if [ "$got" = 0 ] || [ "$got" -gt 2 ] || [ "$(wc -l <"$tmp/err")" != 1 ] ||
         ! grep -q -- "'$file'.*$pattern" "$tmp/err"; then
@@ -127,6 +175,10 @@ printf '\125\252' | dd of="$tmp/short" bs=1 seek=$((0x1fe)) conv=notrunc 2>/dev/
 printf 'HdrS\017\002' | dd of="$tmp/short" bs=1 seek=$((0x202)) conv=notrunc 2>/dev/null
 printf '\001' | dd of="$tmp/short" bs=1 seek=$((0x211)) conv=notrunc 2>/dev/null
 bad "$tmp/short" "truncated bzImage" -kernel "$tmp/short"
+# A FIFO is refused, not waited on (opening it used to block for a writer forever).
+mkfifo "$tmp/fifo"
+bad "$tmp/fifo" "is not a regular file" timeout 10 "$bt86" -kernel "$tmp/fifo"
+bad "$tmp/fifo" "is not a regular file" timeout 10 "$bt86" -bios "$tmp/fifo"
 
 [ "$failures" = 0 ] && echo "all exit paths behave"
 [ "$failures" = 0 ]

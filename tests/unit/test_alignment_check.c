@@ -14,15 +14,12 @@
 
 #include <cmocka.h>
 
+#include "cpu_rig.h"
+
 #define CODE 0x1000u
 #define DATA 0x2000u
 
 enum { VEC_UD = 6, VEC_AC = 17 };
-
-struct rig {
-    struct phys_space ps;
-    struct cpu *cpu;
-};
 
 /* Flat 4 GiB segments of privilege dpl, CPL = dpl. */
 static void set_ring(struct cpu *cpu, uint32_t dpl)
@@ -39,28 +36,14 @@ static void set_ring(struct cpu *cpu, uint32_t dpl)
     cpu_set_cpl(cpu, dpl);
 }
 
-static int rig_setup(void **state)
+static int ac_setup(void **state)
 {
-    struct rig *r = calloc(1, sizeof *r);
-    assert_non_null(r);
-    assert_true(phys_init(&r->ps, 1 << 20));
-    r->cpu = cpu_create(&r->ps);
-    assert_non_null(r->cpu);
+    struct rig *r = rig_create(state, 1 << 20);
     cpu_set_flat32(r->cpu, 0x08);
     set_ring(r->cpu, 3);
     cpu_set_cr0(r->cpu, r->cpu->cr[0] | CR0_AM);
     cpu_set_eflags(r->cpu, FLAG_AC);
     r->cpu->intercept_exceptions = true;
-    *state = r;
-    return 0;
-}
-
-static int rig_teardown(void **state)
-{
-    struct rig *r = *state;
-    cpu_destroy(r->cpu);
-    phys_free(&r->ps);
-    free(r);
     return 0;
 }
 
@@ -174,14 +157,14 @@ static void misaligned_push_changes_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(misaligned_dword_load_is_ac_with_error_code_0, rig_setup,
+        cmocka_unit_test_setup_teardown(misaligned_dword_load_is_ac_with_error_code_0, ac_setup,
                                         rig_teardown),
-        cmocka_unit_test_setup_teardown(armed_only_with_am_ac_and_cpl3, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(cached_translation_does_not_bypass_the_check, rig_setup,
+        cmocka_unit_test_setup_teardown(armed_only_with_am_ac_and_cpl3, ac_setup, rig_teardown),
+        cmocka_unit_test_setup_teardown(cached_translation_does_not_bypass_the_check, ac_setup,
                                         rig_teardown),
-        cmocka_unit_test_setup_teardown(far_pointers_and_qwords_by_table_6_7, rig_setup,
+        cmocka_unit_test_setup_teardown(far_pointers_and_qwords_by_table_6_7, ac_setup,
                                         rig_teardown),
-        cmocka_unit_test_setup_teardown(misaligned_push_changes_nothing, rig_setup, rig_teardown),
+        cmocka_unit_test_setup_teardown(misaligned_push_changes_nothing, ac_setup, rig_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

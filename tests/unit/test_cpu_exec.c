@@ -12,27 +12,11 @@
 
 #include <cmocka.h>
 
-struct rig {
-    struct phys_space ps;
-    struct cpu *cpu;
-};
+#include "cpu_rig.h"
 
-static int rig_setup(void **state)
+static int exec_setup(void **state)
 {
-    struct rig *r = calloc(1, sizeof *r);
-    assert_true(phys_init(&r->ps, 1 << 20));
-    r->cpu = cpu_create(&r->ps);
-    assert_non_null(r->cpu);
-    *state = r;
-    return 0;
-}
-
-static int rig_teardown(void **state)
-{
-    struct rig *r = *state;
-    cpu_destroy(r->cpu);
-    phys_free(&r->ps);
-    free(r);
+    rig_create(state, 1 << 20);
     return 0;
 }
 
@@ -131,10 +115,10 @@ static void self_modifying_code_in_the_running_block(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(arithmetic_and_memory, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(loop_call_ret, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(divide_error_goes_through_ivt, rig_setup, rig_teardown),
-        cmocka_unit_test_setup_teardown(self_modifying_code_in_the_running_block, rig_setup,
+        cmocka_unit_test_setup_teardown(arithmetic_and_memory, exec_setup, rig_teardown),
+        cmocka_unit_test_setup_teardown(loop_call_ret, exec_setup, rig_teardown),
+        cmocka_unit_test_setup_teardown(divide_error_goes_through_ivt, exec_setup, rig_teardown),
+        cmocka_unit_test_setup_teardown(self_modifying_code_in_the_running_block, exec_setup,
                                         rig_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,23 +13,18 @@
  * drifts above that, so f80_2xm1 uses it only there. */
 #include "cpu/fpu/f80_wide.h"
 
-#define C68(hi, lo, exp)                                                                           \
-    {                                                                                              \
-        ((unsigned __int128)(hi) << 64) | (lo), (exp), false                                       \
-    }
-
 static const struct f80_wide p_coef[] = {
-    C68(0xEBED907FCBB85B9D, 0x8000000000000000, 0), /* p0, exact */
-    C68(0xE87D6BDA437ABE45, 0xF000000000000000, -6),
-    C68(0x9BE60D49E896136B, 0x4000000000000000, -14),
-    C68(0xCA971A58525A65EE, 0xB000000000000000, -26),
+    F80W_C68(0, 0xEBED907FCBB85B9D, 0x8000000000000000, 0), /* p0, exact */
+    F80W_C68(0, 0xE87D6BDA437ABE45, 0xF000000000000000, -6),
+    F80W_C68(0, 0x9BE60D49E896136B, 0x4000000000000000, -14),
+    F80W_C68(0, 0xCA971A58525A65EE, 0xB000000000000000, -26),
 };
 
 static const struct f80_wide q_coef[] = {
-    C68(0xAA2FA223AD82D2D2, 0xD000000000000000, 1), /* q0, exact */
-    C68(0x96F2C97DDDF78495, 0x4000000000000000, -3),
-    C68(0xEA5C00064C3F8214, 0xE000000000000000, -11),
-    C68(0x8000000A05CAE8AA, 0x9000000000000000, -20),
+    F80W_C68(0, 0xAA2FA223AD82D2D2, 0xD000000000000000, 1), /* q0, exact */
+    F80W_C68(0, 0x96F2C97DDDF78495, 0x4000000000000000, -3),
+    F80W_C68(0, 0xEA5C00064C3F8214, 0xE000000000000000, -11),
+    F80W_C68(0, 0x8000000A05CAE8AA, 0x9000000000000000, -20),
 };
 
 struct f80_wide f80w_2xm1_68(struct f80_wide x)

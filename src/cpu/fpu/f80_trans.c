@@ -4,7 +4,7 @@
  * SDM leaves a result undefined (F2XM1 outside [-1, 1], FYL2XP1 with x <= -1) or
  * where the hardware differs from the mathematically exact answer (PE on exact
  * results, pi66 argument reduction, the sine and cosine polynomials of its 68-bit
- * datapath in f80_trig68.c), this follows the host x87 as measured; see
+ * datapath in f80_trig68.c and f80_exp68.c), this follows the host x87 as measured; see
  * docs/ARCHITECTURE.md, "x87 transcendentals". */
 #include "cpu/fpu/f80_trans.h"
 
@@ -147,51 +147,6 @@ void f80_sincos(struct f80_env *env, struct f80 a, struct f80 *sin_out, struct f
     *sin_out = round_exact(env, s);
 }
 
-/* FPTAN as the host x87 (AMD EPYC) computes it, measured bit for bit against the
- * host FPTAN (docs/ARCHITECTURE.md, "x87 transcendentals"): after the pi66
- * reduction, tan r = r * Pn(z) / Pd(z) with z = r^2, Pn and Pd of degree 4 in z
- * evaluated by Horner with every multiply and add rounded to nearest at 68 bits
- * (the internal datapath width), and the quotient rounded once at 64 bits. An odd
- * k gives -Pd / (r * Pn) = -1 / tan r. The constant term is not 1 but
- * A = 0xB9F25A5EEF7C79A2C * 2^-67 in both polynomials: found from tiny
- * arguments, where the result is RN68(x * A) / A. n1 and d1 come from rounding
- * thresholds at |x| ~ 2^-34, n2 and d2 from fits to host results at |x| <
- * 2^-5, n3, n4, d3 and d4 from a Remez fit of the same rational form (not host
- * fitted; the source of the remaining 2-4 % last-bit misses for |r| >= 2^-5).
- * Each constant is the 68-bit value: significand hi:lo, exponent (f80w_const). */
-static struct f80_wide tan_poly(struct f80_wide z, bool denominator)
-{
-    static const struct {
-        uint64_t hi, lo;
-        int32_t exp;
-        bool neg;
-    } c[2][4] = {
-        {
-            {0xCC3A370AA4A78928u, 0x0000000000000000u, -3, true},   /* n1 */
-            {0xBAE23C0C0DF9FE1Eu, 0xF000000000000000u, -8, false},  /* n2 */
-            {0xAFA1F16E6FBF6F0Eu, 0x5000000000000000u, -15, true},  /* n3 */
-            {0xB6A503B06138269Au, 0xB000000000000000u, -25, false}, /* n4 */
-        },
-        {
-            {0xAF0574AC9E2788B6u, 0x7000000000000000u, -1, true},   /* d1 */
-            {0xA36F5651E07F00B7u, 0xD000000000000000u, -5, false},  /* d2 */
-            {0x9978EFFE48AC7CD8u, 0xD000000000000000u, -11, true},  /* d3 */
-            {0x80000000001EC890u, 0x0000000000000000u, -19, false}, /* d4 */
-        },
-    };
-    const int which = denominator ? 1 : 0;
-    struct f80_wide p = f80w_const(c[which][3].hi, c[which][3].lo, c[which][3].exp);
-    p.neg = c[which][3].neg;
-    for (int i = 2; i >= -1; i--) {
-        struct f80_wide k = i >= 0 ? f80w_const(c[which][i].hi, c[which][i].lo, c[which][i].exp)
-                                   : f80w_const(0xB9F25A5EEF7C79A2u, 0xC000000000000000u, 0);
-        k.neg = i >= 0 && c[which][i].neg;
-        p = f80w_mul68(p, z);
-        p = f80w_add68(p, k);
-    }
-    return p;
-}
-
 void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80 *one_out)
 {
     struct f80 out;
@@ -207,12 +162,7 @@ void f80_ptan(struct f80_env *env, struct f80 a, struct f80 *tan_out, struct f80
     }
     struct f80_wide r;
     unsigned k = reduce_pi66(a, &r);
-    struct f80_wide z = f80w_mul68(r, r);
-    struct f80_wide pn = tan_poly(z, false), pd = tan_poly(z, true);
-    struct f80_wide n = f80w_mul68(r, pn);
-    /* The quotient carries a sticky bit when inexact: an exact one (x a power of
-     * two far below 1, where N/Pd = x) must not round up in RU. */
-    struct f80_wide t = (k & 1) ? f80w_neg(f80w_div_sticky(pd, n)) : f80w_div_sticky(n, pd);
+    struct f80_wide t = f80w_tan68(r, k & 1);
     if (f80_sign(a))
         t = f80w_neg(t);
     *tan_out = round_exact(env, t);

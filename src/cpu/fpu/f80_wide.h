@@ -17,6 +17,12 @@ struct f80_wide {
     bool neg;
 };
 
+/* A constant initializer: sign, significand hi:lo (bit 127 set), exponent. */
+#define F80W_C68(neg, hi, lo, exp)                                                                 \
+    {                                                                                              \
+        ((unsigned __int128)(hi) << 64) | (lo), (exp), (neg)                                       \
+    }
+
 /* Normalizes neg * m * 2^(exp - 127) for any m. */
 struct f80_wide f80w_make(bool neg, int32_t exp, unsigned __int128 m);
 /* A constant given as its 128-bit significand hi:lo and exponent. */
@@ -76,6 +82,9 @@ struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
  * the one rounding to 64 bits. */
 struct f80_wide f80w_sin68(struct f80_wide r);
 struct f80_wide f80w_cos68(struct f80_wide r);
+/* The host's FPTAN on the reduced argument: tan r, or -1/tan r when odd (k odd),
+ * exact up to a sticky bit (f80_trig68.c). */
+struct f80_wide f80w_tan68(struct f80_wide r, bool odd);
 /* The host's F2XM1 rational approximation for |x| < 2^-11 (f80_exp68.c), exact
  * up to a sticky bit. */
 struct f80_wide f80w_2xm1_68(struct f80_wide x);

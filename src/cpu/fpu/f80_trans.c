@@ -221,6 +221,14 @@ struct f80 f80_patan(struct f80_env *env, struct f80 y, struct f80 x)
     wy.neg = wx.neg = false;
     bool steep = f80w_cmp_abs(wy, wx) > 0;
     struct f80_wide a = steep ? f80w_atan(f80w_div(wx, wy)) : f80w_atan(f80w_div(wy, wx));
+    if (!steep && !sx) {
+        /* The host divides first, rounding y/x to nearest at 68 bits; for a ratio
+         * below 2^-9 its result is then atan of that quotient, rounded once (bit
+         * for bit against the host; its own polynomial shows above). */
+        struct f80_wide q = f80w_round68(f80w_div_sticky(wy, wx));
+        if (q.exp < -9)
+            a = f80w_atan(q);
+    }
     if (steep)
         a = f80w_sub(f80w_scale(f80w_pi(), -1), a);
     if (sx)

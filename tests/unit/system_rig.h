@@ -158,6 +158,29 @@ static inline int run_snippet(struct rig *r, const uint8_t *code, size_t len)
     return last_vector(r);
 }
 
+/* The instructions that load a selector from AX, for run_selector_load. */
+enum selector_load { LOAD_DS, LOAD_ES, LOAD_SS, LOAD_FS, LOAD_LLDT };
+
+/* Runs "mov ax, sel; <load> ax; hlt" as a ring-0 snippet; returns the vector
+ * the stubs saw (0xff: none), with the error code at frame(r, 0). */
+static inline int run_selector_load(struct rig *r, enum selector_load load, uint16_t sel)
+{
+    static const uint8_t load_bytes[][3] = {
+        [LOAD_DS] = {0x8e, 0xd8},         /* mov ds, ax */
+        [LOAD_ES] = {0x8e, 0xc0},         /* mov es, ax */
+        [LOAD_SS] = {0x8e, 0xd0},         /* mov ss, ax */
+        [LOAD_FS] = {0x8e, 0xe0},         /* mov fs, ax */
+        [LOAD_LLDT] = {0x0f, 0x00, 0xd0}, /* lldt ax */
+    };
+    uint8_t code[8] = {0x66, 0xb8, (uint8_t)sel, (uint8_t)(sel >> 8)}; /* mov ax, sel */
+    size_t len = 4;
+    size_t n = load == LOAD_LLDT ? 3 : 2;
+    memcpy(code + len, load_bytes[load], n);
+    len += n;
+    code[len++] = 0xf4; /* hlt */
+    return run_snippet(r, code, len);
+}
+
 /* Ring 0 -> ring 3 by IRET to CODE3 (stack STACK3, IF set); returns the vector
  * that ended the ring-3 code. */
 static inline int run_ring3(struct rig *r)

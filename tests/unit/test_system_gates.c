@@ -65,21 +65,11 @@ static void ldt_segment_loads(void **state)
     assert_true(rd(r, LDT_BASE + 12, 4) & 0x100);
 
     /* Index 3 (0x1c) is past the LDT limit 0x17: #GP(0x1c). */
-    static const uint8_t past_limit[] = {
-        0x66, 0xb8, 0x1c, 0x00, /* mov ax, 0x1c */
-        0x8e, 0xd8,             /* mov ds, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, past_limit, sizeof past_limit), 13);
+    assert_int_equal(run_selector_load(r, LOAD_DS, 0x1c), 13);
     assert_int_equal(frame(r, 0), 0x1c);
     /* RPL 3 above the entry's DPL 0: #GP with the selector's index and TI, RPL
      * dropped (6.13). */
-    static const uint8_t rpl3[] = {
-        0x66, 0xb8, 0x0f, 0x00, /* mov ax, 0x0f */
-        0x8e, 0xd8,             /* mov ds, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, rpl3, sizeof rpl3), 13);
+    assert_int_equal(run_selector_load(r, LOAD_DS, 0x0f), 13);
     assert_int_equal(frame(r, 0), 0x0c);
     /* SLDT reads the selector back. */
     static const uint8_t sldt[] = {
@@ -96,26 +86,11 @@ static void lldt_rules(void **state)
     struct rig *r = *state;
     ldt_setup(r);
     /* LLDT takes only an LDT descriptor in the GDT (SDM Vol. 2, LLDT). */
-    static const uint8_t ti_set[] = {
-        0x66, 0xb8, 0x3c, 0x00, /* mov ax, 0x3c */
-        0x0f, 0x00, 0xd0,       /* lldt ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, ti_set, sizeof ti_set), 13);
+    assert_int_equal(run_selector_load(r, LOAD_LLDT, 0x3c), 13);
     assert_int_equal(frame(r, 0), 0x3c);
-    static const uint8_t not_ldt[] = {
-        0x66, 0xb8, 0x10, 0x00, /* mov ax, 0x10 */
-        0x0f, 0x00, 0xd0,       /* lldt ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, not_ldt, sizeof not_ldt), 13);
+    assert_int_equal(run_selector_load(r, LOAD_LLDT, 0x10), 13);
     assert_int_equal(frame(r, 0), 0x10);
-    static const uint8_t not_present[] = {
-        0x66, 0xb8, 0x48, 0x00, /* mov ax, 0x48 */
-        0x0f, 0x00, 0xd0,       /* lldt ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, not_present, sizeof not_present), 11);
+    assert_int_equal(run_selector_load(r, LOAD_LLDT, 0x48), 11);
     assert_int_equal(frame(r, 0), 0x48);
     /* A null selector leaves the LDTR unusable: a TI = 1 load is #GP(sel). */
     static const uint8_t null_ldt[] = {
@@ -187,12 +162,7 @@ static void trap16_gate_pushes_error_code_as_word(void **state)
      * error code as words, IF kept (6.12.1.3). */
     idt_set(r, 13, SEL_CODE0, STUBS + 16 * 13, 0x87, 0);
     cpu_set_eflags(r->cpu, FLAG_IF);
-    static const uint8_t code[] = {
-        0x66, 0xb8, 0x00, 0x01, /* mov ax, 0x100 */
-        0x8e, 0xc0,             /* mov es, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, code, sizeof code), 13);
+    assert_int_equal(run_selector_load(r, LOAD_ES, 0x100), 13);
     assert_int_equal(r->cpu->reg[REG_ESP], STACK0 - 8);
     assert_int_equal(word(r, 0), 0x100);
     assert_int_equal(word(r, 1), (CODE0 + 4) & 0xffff);

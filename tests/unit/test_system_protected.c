@@ -7,44 +7,19 @@
 static void segment_loads_fault_with_selector_error_codes(void **state)
 {
     struct rig *r = *state;
-    gdt_set(r, 7, 0, 0xfffff, 0x13, 0xc);  /* 0x38: data, not present */
-    gdt_set(r, 8, 0, 0xfffff, 0x92, 0xc);  /* 0x40: data, accessed bit clear */
-    gdt_set(r, 9, 0, 0xfffff, 0x9a, 0xc);  /* 0x48: code, readable */
-    gdt_set(r, 10, 0, 0xfffff, 0x98, 0xc); /* 0x50: code, execute-only */
-    static const uint8_t not_present[] = {
-        0x66, 0xb8, 0x38, 0x00, /* mov ax, 0x38 */
-        0x8e, 0xd8,             /* mov ds, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, not_present, sizeof not_present), 11);
+    gdt_set(r, 7, 0, 0xfffff, 0x13, 0xc);                      /* 0x38: data, not present */
+    gdt_set(r, 8, 0, 0xfffff, 0x92, 0xc);                      /* 0x40: data, accessed bit clear */
+    gdt_set(r, 9, 0, 0xfffff, 0x9a, 0xc);                      /* 0x48: code, readable */
+    gdt_set(r, 10, 0, 0xfffff, 0x98, 0xc);                     /* 0x50: code, execute-only */
+    assert_int_equal(run_selector_load(r, LOAD_DS, 0x38), 11); /* not present: #NP */
     assert_int_equal(frame(r, 0), 0x38);
-    static const uint8_t past_limit[] = {
-        0x66, 0xb8, 0x00, 0x01, /* mov ax, 0x100 */
-        0x8e, 0xc0,             /* mov es, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, past_limit, sizeof past_limit), 13);
+    assert_int_equal(run_selector_load(r, LOAD_ES, 0x100), 13); /* past the GDT limit */
     assert_int_equal(frame(r, 0), 0x100);
-    static const uint8_t null_ss[] = {
-        0x31, 0xc0, /* xor eax, eax */
-        0x8e, 0xd0, /* mov ss, ax */
-        0xf4,       /* hlt */
-    };
-    assert_int_equal(run_snippet(r, null_ss, sizeof null_ss), 13);
+    assert_int_equal(run_selector_load(r, LOAD_SS, 0), 13); /* null SS */
     assert_int_equal(frame(r, 0), 0);
-    static const uint8_t ss_dpl[] = {
-        0x66, 0xb8, 0x20, 0x00, /* mov ax, 0x20 */
-        0x8e, 0xd0,             /* mov ss, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, ss_dpl, sizeof ss_dpl), 13); /* DPL 3 != CPL 0 */
+    assert_int_equal(run_selector_load(r, LOAD_SS, 0x20), 13); /* DPL 3 != CPL 0 */
     assert_int_equal(frame(r, 0), 0x20);
-    static const uint8_t exec_only[] = {
-        0x66, 0xb8, 0x50, 0x00, /* mov ax, 0x50 */
-        0x8e, 0xe0,             /* mov fs, ax */
-        0xf4,                   /* hlt */
-    };
-    assert_int_equal(run_snippet(r, exec_only, sizeof exec_only), 13);
+    assert_int_equal(run_selector_load(r, LOAD_FS, 0x50), 13); /* execute-only code */
     assert_int_equal(frame(r, 0), 0x50);
     static const uint8_t good[] = {
         0x66, 0xb8, 0x40, 0x00,                   /* mov ax, 0x40 */

@@ -37,19 +37,7 @@ enter_user:
 
 ; enter_v86: eax = V86 IP (CS = F000), ebx = EFLAGS (VM is added).
 enter_v86:
-    pop dword [u_ret]
-    mov [u_esp0], esp
-    push dword 0                    ; GS
-    push dword 0                    ; FS
-    push dword V86_DS               ; DS
-    push dword V86_DS               ; ES
-    push dword V86_SS
-    push dword 0x1000
-    or ebx, 0x20002
-    push ebx
-    push dword V86_CS
-    push eax
-    iretd
+    ENTER_V86 u_ret, u_esp0
 
 back:
     mov ax, SEL_DATA0

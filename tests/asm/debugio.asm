@@ -110,14 +110,7 @@ after_out:
 
 ; #DB: count, remember DR6 and the pushed EIP, clear DR6, resume
 db_handler:
-    push eax
-    inc dword [db_count]
-    mov eax, dr6
-    mov [db_dr6], eax
-    mov eax, 0xffff0ff0
-    mov dr6, eax
-    mov eax, [esp + 4]
-    mov [db_eip], eax
+    DB_RECORD
     pop eax
     iretd
 

@@ -12,19 +12,7 @@ V86_DS equ 0x0800
 ; enter_v86: eax = V86 entry IP, ebx = EFLAGS (VM is added). Comes back through
 ; the monitor (INT 0x40) or a fault caught by TRY.
 enter_v86:
-    pop dword [v86_ret]
-    mov [v86_esp0], esp
-    push dword 0                    ; GS
-    push dword 0                    ; FS
-    push dword V86_DS               ; DS
-    push dword V86_DS               ; ES
-    push dword V86_SS
-    push dword 0x1000
-    or ebx, 0x20002
-    push ebx
-    push dword V86_CS
-    push eax
-    iretd
+    ENTER_V86 v86_ret, v86_esp0
 
 monitor:
     ; ring 0 from V86: the frame holds EIP CS EFLAGS ESP SS ES DS FS GS

@@ -8,11 +8,21 @@
  *
  * where RN68 rounds to nearest-even at 68 significant bits and v, the exact sum,
  * is rounded once to the destination. s1..s7 are the relative-error minimax
- * polynomial of degree 15 for sin on [0, pi/4] and c2..c8 the absolute-error
- * minimax of degree 16 for cos (c1 = -1/2), each rounded to 68 bits; they were
- * computed with a Remez exchange and confirmed against the host: the sine
- * matches it bit for bit (values and C1, 200,000 cases per range up to 1e18),
- * the cosine in all but ~0.04% of cases (one internal step still unknown). */
+ * polynomial of degree 15 for sin on [0, pi/4], rounded to 68 bits, computed
+ * with a Remez exchange; the sine matches the host bit for bit (values and C1,
+ * 200,000 cases per range up to 1e18).
+ *
+ * The cosine's c1..c8 are the relative-error minimax approximation of 1 - cos r
+ * by -z * (c1 + c2 z + ... + c8 z^7) on [0, pi/4] with all eight coefficients
+ * free (Remez exchange, weight z / (1 - cos r) on (cos r - 1) / z), each then
+ * rounded to 68 bits, which turns c1 = -0.49999999999999999999990 into exactly
+ * -1/2. Found by probing: for |x| < pi/4 (no reduction) the host's result tells
+ * which of the two 68-bit neighbours Q took whenever they round differently;
+ * 110,000 such identifications showed the absolute-error set (c1 fixed) off by a
+ * smooth, oscillating amount, which a direct fit to them reduced to the constant
+ * offset this free-c1 fit has. With it the 110,000 agree, and c2 or c3 moved
+ * by one 68-bit unit breaks ~5,300 or ~80 of them (c4..c8 are below what the
+ * host's results resolve and come from the fit alone). */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide sin_coef[] = {
@@ -27,13 +37,13 @@ static const struct f80_wide sin_coef[] = {
 
 static const struct f80_wide cos_coef[] = {
     F80W_C68(1, 0x8000000000000000, 0x0000000000000000, -1),  /* c1 = -1/2 */
-    F80W_C68(0, 0xAAAAAAAAAAAAAA9B, 0x5000000000000000, -5),  /* c2 ~ 1/4! */
-    F80W_C68(1, 0xB60B60B60B607FE0, 0x3000000000000000, -10), /* c3 */
-    F80W_C68(0, 0xD00D00D00C6F6E0A, 0xA000000000000000, -16), /* c4 */
-    F80W_C68(1, 0x93F27DBAFEE007FF, 0x5000000000000000, -22), /* c5 */
-    F80W_C68(0, 0x8F76C651FF9566CA, 0x5000000000000000, -29), /* c6 */
-    F80W_C68(1, 0xC9C99C52498D4C49, 0xA000000000000000, -37), /* c7 */
-    F80W_C68(0, 0xD562ED4272C3A1E3, 0x1000000000000000, -45), /* c8 */
+    F80W_C68(0, 0xAAAAAAAAAAAAAAA4, 0x8000000000000000, -5),  /* c2 ~ 1/4! */
+    F80W_C68(1, 0xB60B60B60B609BCA, 0x3000000000000000, -10), /* c3 */
+    F80W_C68(0, 0xD00D00D00CABFC91, 0x3000000000000000, -16), /* c4 */
+    F80W_C68(1, 0x93F27DBB3E4B5C33, 0x4000000000000000, -22), /* c5 */
+    F80W_C68(0, 0x8F76C6975F788ECE, 0x9000000000000000, -29), /* c6 */
+    F80W_C68(1, 0xC9C9E8AD08590648, 0x8000000000000000, -37), /* c7 */
+    F80W_C68(0, 0xD584517987A02C02, 0xD000000000000000, -45), /* c8 */
 };
 
 struct f80_wide f80w_sin68(struct f80_wide r)

@@ -217,24 +217,7 @@ struct f80 f80_patan(struct f80_env *env, struct f80 y, struct f80 x)
         return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
     if (cx == F80_CLASS_ZERO)
         return pi_fraction(env, sy, 1, 2);
-    struct f80_wide wy = f80w_from_f80(y), wx = f80w_from_f80(x);
-    wy.neg = wx.neg = false;
-    bool steep = f80w_cmp_abs(wy, wx) > 0;
-    struct f80_wide q = steep ? f80w_div(wx, wy) : f80w_div(wy, wx);
-    if (!steep && !sx) {
-        /* The host divides first, rounding y/x to nearest at 68 bits; for a ratio
-         * below 2^-9 its result is then atan of that quotient, rounded once (bit
-         * for bit against the host; its own polynomial shows above). */
-        struct f80_wide q68 = f80w_round68(f80w_div_sticky(wy, wx));
-        if (q68.exp < -9)
-            q = q68;
-    }
-    struct f80_wide a = f80w_atan(q);
-    if (steep)
-        a = f80w_sub(f80w_scale(f80w_pi(), -1), a);
-    if (sx)
-        a = f80w_sub(f80w_pi(), a);
-    a.neg = sy;
+    struct f80_wide a = f80w_atan2_68(f80w_from_f80(y), f80w_from_f80(x));
     return f80w_round(env, a, false);
 }
 

@@ -31,8 +31,9 @@
  * and RN/C1 placing the host's value in a half-ulp interval whose midpoint,
  * minus atan(q), was averaged over 120 windows of width 1/128 (standard error
  * ~0.001 ulp; the two seeds agree to that above q = 0.15). D oscillates with an
- * amplitude of ~0.01 ulp of the result; interpolating it halves the mismatches
- * of ratios in [1/16, 1]. What remains is a per-argument scatter of +-0.03 ulp
+ * amplitude of ~0.01 ulp of the result; interpolating it (table weighted 1:2 by
+ * seed) cut the mismatches of fresh random ratios in [1/16, 1] by a third in
+ * each quadrant case. What remains is a per-argument scatter of +-0.03 ulp
  * near q = 1 that no combination of 68-bit roundings of z = q^2, q z or the
  * correction tried so far reproduces. */
 #include "cpu/fpu/f80_wide.h"

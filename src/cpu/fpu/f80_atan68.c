@@ -36,9 +36,9 @@
  * ~0.001 ulp; the two seeds agree to that above q = 0.15). D oscillates with an
  * amplitude of ~0.01 ulp of the result; interpolating it (table weighted 1:2 by
  * seed) cut the mismatches of fresh random ratios in [1/16, 1] by a third in
- * each quadrant case. What remains is a per-argument scatter of +-0.03 ulp
- * near q = 1 that no combination of 68-bit roundings of z = q^2, q z or the
- * correction tried so far reproduces. */
+ * each quadrant case. What remains is a per-argument scatter (mean ~0.008 ulp, up
+ * to +-0.05 near q = 1), presumably the roundings inside the host's P, whose form
+ * (probably rational) and coefficients are still unknown. */
 #include "cpu/fpu/f80_wide.h"
 
 /* D * 2^20 at q = (8.5 + k) / 128, k = 0..119 (window centres). */

@@ -22,85 +22,66 @@
  * Dividing first (q rounded to nearest at 68 bits) matched the host bit for bit
  * for ratios below 2^-9 (1.2 M probes; 67 or 69 bits give ~3% mismatches).
  *
- * atan(q) itself, q >= 2^-9: q + RN68(t * P(z)) with z = RN68(q^2), t = RN68(q z)
- * (a regression of the host's residuals on the rounding errors of candidate steps
- * gave weights 0.90 +- 0.13 for z and 1.01 +- 0.09 for t; rounding t * P cut the
- * mismatches by a further 20%), the sum exact. P(z) = (atan s - s) / s^3 + D(q) * 2^-64
- * (s = sqrt z), where D is the deviation of the host's polynomial. Its algorithm and
- * coefficients are not known yet; D is measured. Below 2^-9 the deviation never
- * shows. Below 1/16, D = 4.8 - 730 q^2 (a least-squares fit to the host's
- * rounding thresholds, exp-atan). Above, D is tabulated: host FPATAN(q, 1) for
- * 4.5 M random q in [1/16, 1) (two seeds, 1.5 M and 3 M), each result's RD, RU
- * and RN/C1 placing the host's value in a half-ulp interval whose midpoint,
- * minus atan(q), was averaged over 120 windows of width 1/128 (standard error
- * ~0.001 ulp; the two seeds agree to that above q = 0.15). D oscillates with an
- * amplitude of ~0.01 ulp of the result; interpolating it (table weighted 1:2 by
- * seed) cut the mismatches of fresh random ratios in [1/16, 1] by a third in
- * each quadrant case. What remains is a per-argument scatter (mean ~0.008 ulp, up
- * to +-0.05 near q = 1), presumably the roundings inside the host's P, whose form
- * (probably rational) and coefficients are still unknown. */
+ * atan(q) itself, q >= 2^-9: q + RN68(t * P(z)) with z = RN68(q^2), t = RN68(q z),
+ * the sum exact. A regression of the host's residuals on the rounding errors of
+ * candidate steps gave weights 0.90 +- 0.13 for z and 1.01 +- 0.09 for t (other
+ * groupings ~0); rounding t * P at 66/67/68/69/70 bits or not at all gave
+ * 2148/989/788/870/927/996 mismatches in 80,000 checks.
+ *
+ * P approximates (atan s - s) / s^3 (s = sqrt z), and it is a rational function
+ * N(z)/M(z) of degrees 7 and 7: the host's deviation D = (P - that) * 2^64,
+ * measured from 4.5 M host results (FPATAN(q, 1), the midpoint of the half-ulp
+ * interval that RD, RU and RN + C1 give, averaged in 120 windows of q, two
+ * seeds agreeing to ~0.001 ulp), has the equal-ripple relative error (~2^-70.4)
+ * and the zeros of a near-minimax [7/7] rational on [0, 1], which no polynomial
+ * of that many extrema could reach; a least-squares fit of N/M to the measured
+ * D (plus D = 4.8 - 730 z from rounding thresholds below q = 1/16) has
+ * chi2/dof 1.70 with [7/7], 1.72 with [6/8], 29 with [8/6] and 10^7 with [6/6].
+ * The coefficients below are that fit, not the host's 68-bit ROM values, and P
+ * is evaluated exactly: the host rounds inside N and M (and perhaps the
+ * quotient), which leaves a per-argument scatter (mean ~0.008 ulp, up to +-0.05
+ * near q = 1) that only the exact constants could reproduce. */
 #include "cpu/fpu/f80_wide.h"
 
-/* D * 2^20 at q = (8.5 + k) / 128, k = 0..119 (window centres). */
-static const int32_t dev_table[120] = {
-    2276358, 1645151, 1289229, 1141789, 678149,  364490, -32805, -137130, -458556, -429259, -459007,
-    -400463, -409856, -446220, -297706, -248061, -87329, -71773, 2109,    90610,   136962,  171766,
-    140204,  124056,  111181,  127569,  68127,   17111,  -47648, -50907,  -72950,  -113705, -126227,
-    -119276, -96676,  -116305, -83166,  -60918,  -49608, -16532, 15736,   33876,   39551,   43114,
-    41476,   31549,   20260,   10023,   -4483,   -22044, -38044, -52844,  -56259,  -53806,  -58610,
-    -56906,  -43345,  -42343,  -25518,  -13510,  -5980,  3705,   3692,    18052,   15430,   14285,
-    6721,    4527,    423,     -15345,  -19573,  -33060, -34782, -33630,  -39254,  -27212,  -40398,
-    -30629,  -25089,  -18427,  -11496,  -4550,   1595,   -5072,  -5050,   -1352,   -5669,   -12234,
-    -15059,  -7075,   -10732,  -14354,  -14481,  -14119, -5660,  3522,    8167,    15455,   22201,
-    24804,   24722,   23137,   16009,   13847,   9590,   838,    -10,     -445,    2453,    7807,
-    13776,   12721,   12786,   11965,   11059,   -2375,  -8102,  -3356,   7668,    9936,
+/* P(z) = N(z) / M(z), M(0) = 1: the rational fitted to the host's deviation. */
+static const struct f80_wide num_coef[] = {
+    F80W_C68(1, 0xaaaaaaaaaaaaaaa1, 0x51c24a3d42d0e252, -2),  /* n0 */
+    F80W_C68(1, 0xf76aa41552e1d074, 0xd48ae7bdfbe86595, -1),  /* n1 */
+    F80W_C68(1, 0x88cf7daca6efb3a9, 0xd303b3914a88e2ec, 0),   /* n2 */
+    F80W_C68(1, 0x905aae51f63d85cf, 0x43d25c886f43f9bb, -1),  /* n3 */
+    F80W_C68(1, 0x943ef12d9ae97843, 0x9387d1cede6ba238, -3),  /* n4 */
+    F80W_C68(1, 0x8598c153a4c501af, 0xec3a4d0742ee93df, -6),  /* n5 */
+    F80W_C68(1, 0x98869a49816d435c, 0x963c785917180444, -11), /* n6 */
+    F80W_C68(1, 0xdd0b20e369b9a67c, 0xcba4f06f0eff99fc, -22), /* n7 */
 };
 
-/* q * 2^64 for 0 < q < 1. */
-static uint64_t fixed64(struct f80_wide q)
+static const struct f80_wide den_coef[] = {
+    F80W_C68(0, 0x8000000000000000, 0x0000000000000000, 0),   /* m0 */
+    F80W_C68(0, 0xdff66176648fc0bd, 0x651277cbc27daa9c, 1),   /* m1 */
+    F80W_C68(0, 0x9c15134417b6df04, 0xc338ce7e5c1d0e03, 2),   /* m2 */
+    F80W_C68(0, 0xdce9f4f742fd99b1, 0xf44a1c3c11c16fe4, 1),   /* m3 */
+    F80W_C68(0, 0xa784b3937e1a9037, 0x4397435ae0871179, 0),   /* m4 */
+    F80W_C68(0, 0x839f3c6cc959c2fd, 0x03e9e5ae12236ece, -2),  /* m5 */
+    F80W_C68(0, 0xbc76450cac409659, 0xe11f9245be7da111, -6),  /* m6 */
+    F80W_C68(0, 0xadc8c62dcde85a0e, 0xc9393bdc70a0db13, -11), /* m7 */
+};
+
+/* c0 + z * (c1 + z * (...)), exactly up to truncation at 128 bits. */
+static struct f80_wide horner(const struct f80_wide *c, int n, struct f80_wide z)
 {
-    return (uint64_t)(q.m >> (63 - q.exp));
+    struct f80_wide v = c[n - 1];
+    for (int k = n - 2; k >= 0; k--)
+        v = f80w_add(f80w_mul(v, z), c[k]);
+    return v;
 }
 
-/* D(q) * 2^20 for 2^-9 <= q <= 1. */
-static int64_t deviation(struct f80_wide q)
-{
-    if (q.exp >= 0)
-        return dev_table[119];
-    uint64_t fq = fixed64(q);
-    if (q.exp < -4) {
-        /* 4.8 - 730 z with z = q^2; z * 2^20 = (q * 2^64)^2 >> 108 */
-        int64_t z20 = (int64_t)(((unsigned __int128)fq * fq) >> 108);
-        return (int64_t)(4.8 * (1 << 20)) - 730 * z20;
-    }
-    /* position in the table, in 2^-32 steps: q * 128 - 8.5 */
-    int64_t pos = (int64_t)(fq >> 25) - ((int64_t)17 << 31);
-    if (pos < 0)
-        return dev_table[0];
-    int64_t k = pos >> 32, f = pos & 0xFFFFFFFF;
-    if (k >= 119)
-        return dev_table[119];
-    return dev_table[k] + (((int64_t)(dev_table[k + 1] - dev_table[k]) * f) >> 32);
-}
-
-/* The host's atan(q), 0 < q <= 1, exact up to a sticky bit: q + RN68(t P(z)),
- * z = RN68(q^2), t = RN68(q z), P(z) = T(z) + D(q) 2^-64 with T(z) = (atan s - s) / s^3,
- * s = sqrt(z). T at the rounded z is T(q^2) + T'(q^2) (z - q^2), where
- * T'(z) = -(1 / (1 + z) + 3 T(z)) / (2 z). */
+/* The host's atan(q), 0 < q <= 1, exact up to a sticky bit. */
 static struct f80_wide atan_core(struct f80_wide q)
 {
-    struct f80_wide a = f80w_atan(q);
     if (q.exp < -9)
-        return a;
-    struct f80_wide one = f80w_from_int(1);
-    struct f80_wide q2 = f80w_mul(q, q), q3 = f80w_mul(q2, q);
+        return f80w_atan(q);
     struct f80_wide z = f80w_mul68(q, q), t = f80w_mul68(q, z);
-    struct f80_wide tq = f80w_div(f80w_sub(a, q), q3); /* T(q^2) */
-    struct f80_wide slope =
-        f80w_div(f80w_add(f80w_div(one, f80w_add(one, q2)), f80w_mul(f80w_from_int(3), tq)),
-                 f80w_scale(q2, 1));
-    struct f80_wide p = f80w_sub(tq, f80w_mul(slope, f80w_sub(z, q2)));
-    p = f80w_add(p, f80w_scale(f80w_from_int(deviation(q)), -84));
+    struct f80_wide p = f80w_div(horner(num_coef, 8, z), horner(den_coef, 8, z));
     return f80w_add(q, f80w_mul68(t, p));
 }
 

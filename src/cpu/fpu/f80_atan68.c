@@ -87,15 +87,20 @@ static struct f80_wide atan_core(struct f80_wide q)
 
 static const struct f80_wide pi68 = F80W_C68(0, 0xC90FDAA22168C234, 0xC000000000000000, 1);
 
-struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x)
+struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact)
 {
     bool ny = y.neg, nx = x.neg;
     y.neg = x.neg = false;
     bool steep = f80w_cmp_abs(y, x) > 0;
     struct f80_wide q = f80w_round68(steep ? f80w_div_sticky(x, y) : f80w_div_sticky(y, x));
     struct f80_wide a = atan_core(q);
+    /* q + RN68(t P) spans at most ~90 bits: exact. Below 2^-9 atan(q) is the
+     * series value, irrational. */
+    *exact = q.exp >= -9;
     if (steep || nx) {
         a = f80w_round68(a);
+        /* two 68-bit values: exact while the sum fits in 128 bits */
+        *exact = a.exp >= -57;
         if (steep)
             a = f80w_sub(f80w_scale(pi68, -1), a);
         if (nx)

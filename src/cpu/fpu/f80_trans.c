@@ -217,8 +217,11 @@ struct f80 f80_patan(struct f80_env *env, struct f80 y, struct f80 x)
         return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
     if (cx == F80_CLASS_ZERO)
         return pi_fraction(env, sy, 1, 2);
-    struct f80_wide a = f80w_atan2_68(f80w_from_f80(y), f80w_from_f80(x));
-    return f80w_round(env, a, false);
+    bool exact;
+    struct f80_wide a = f80w_atan2_68(f80w_from_f80(y), f80w_from_f80(x), &exact);
+    /* The host's value is formed exactly and can be representable: then RD = RU
+     * and C1 is clear, but PE is still set (round_exact). */
+    return exact ? round_exact(env, a) : f80w_round(env, a, false);
 }
 
 /* ---- F2XM1 ------------------------------------------------------------------- */

@@ -4,7 +4,7 @@
  * SDM leaves a result undefined (F2XM1 outside [-1, 1], FYL2XP1 with x <= -1) or
  * where the hardware differs from the mathematically exact answer (PE on exact
  * results, pi66 argument reduction, the polynomials of its 68-bit datapath in
- * f80_trig68.c and f80_exp68.c), this follows the host x87 as measured; see
+ * f80_trig68.c, f80_exp68.c and f80_atan68.c), this follows the host x87 as measured; see
  * docs/ARCHITECTURE.md, "x87 transcendentals". */
 #include "cpu/fpu/f80_trans.h"
 
@@ -217,25 +217,11 @@ struct f80 f80_patan(struct f80_env *env, struct f80 y, struct f80 x)
         return sx ? pi_fraction(env, sy, 1, 1) : f80_zero(sy);
     if (cx == F80_CLASS_ZERO)
         return pi_fraction(env, sy, 1, 2);
-    struct f80_wide wy = f80w_from_f80(y), wx = f80w_from_f80(x);
-    wy.neg = wx.neg = false;
-    bool steep = f80w_cmp_abs(wy, wx) > 0;
-    struct f80_wide q = steep ? f80w_div(wx, wy) : f80w_div(wy, wx);
-    if (!steep && !sx) {
-        /* The host divides first, rounding y/x to nearest at 68 bits; for a ratio
-         * below 2^-9 its result is then atan of that quotient, rounded once (bit
-         * for bit against the host; its own polynomial shows above). */
-        struct f80_wide q68 = f80w_round68(f80w_div_sticky(wy, wx));
-        if (q68.exp < -9)
-            q = q68;
-    }
-    struct f80_wide a = f80w_atan(q);
-    if (steep)
-        a = f80w_sub(f80w_scale(f80w_pi(), -1), a);
-    if (sx)
-        a = f80w_sub(f80w_pi(), a);
-    a.neg = sy;
-    return f80w_round(env, a, false);
+    bool exact;
+    struct f80_wide a = f80w_atan2_68(f80w_from_f80(y), f80w_from_f80(x), &exact);
+    /* The host's value is formed exactly and can be representable: then RD = RU
+     * and C1 is clear, but PE is still set (round_exact). */
+    return exact ? round_exact(env, a) : f80w_round(env, a, false);
 }
 
 /* ---- F2XM1 ------------------------------------------------------------------- */

@@ -88,6 +88,11 @@ struct f80_wide f80w_tan68(struct f80_wide r, bool odd);
 /* The host's F2XM1 rational approximation for |x| < 2^-11 (f80_exp68.c), exact
  * up to a sticky bit. */
 struct f80_wide f80w_2xm1_68(struct f80_wide x);
+/* The host's FPATAN of finite nonzero y = ST(1), x = ST(0): atan(y/x) in
+ * (-pi, pi] with its 68-bit pi and quadrant handling (f80_atan68.c), exact up to
+ * a sticky bit; *exact says that the value is exactly the host's internal one
+ * (which may then be representable: RD = RU). */
+struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact);
 /* log2 of a positive value; *exact is set when x is a power of two, whose
  * logarithm (an integer) is then returned exactly. */
 struct f80_wide f80w_log2(struct f80_wide x, bool *exact);

@@ -26,10 +26,11 @@
  * mismatch count has a sharp minimum at the host's value), the node values
  * fitted by a polynomial, and the last ~1e-21 offset of the ratio measured the
  * same way; where Pn or Pd is an exact 68-bit tie, the side on which the host
- * rounded shows whether that offset belongs to Pn or to Pd (it is Pd's: d2,
- * d3), and a coordinate search on the mismatch count refined d2, d3 and n2.
+ * rounded shows whether that offset belongs to Pn or to Pd (mostly Pd's), and a
+ * pairwise search along the valleys of the mismatch count (d2 with d3, n2 with
+ * n3) refined the higher coefficients, checked on fresh arguments.
  * d1 is pinned to the unit (one 68-bit unit either way multiplies the
- * mismatches by five). The remaining ~0.05% last-bit misses (|r| > 1/4) fall
+ * mismatches by five). The remaining ~0.03% last-bit misses (|r| > 1/4) fall
  * where Pn or Pd is near such a tie and the host's inner Horner values still
  * differ from these by a unit. */
 #include "cpu/fpu/f80_wide.h"
@@ -37,17 +38,17 @@
 static const struct f80_wide tan_num[] = {
     F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
     F80W_C68(1, 0xCC3A370AA4A78927, 0x0000000000000000, -3),  /* n1 */
-    F80W_C68(0, 0xBAE23C0C0DF90B52, 0x0000000000000000, -8),  /* n2 */
-    F80W_C68(1, 0xAFA1F16E6FB50E32, 0x3000000000000000, -15), /* n3 */
+    F80W_C68(0, 0xBAE23C0C0DF90B55, 0x0000000000000000, -8),  /* n2 */
+    F80W_C68(1, 0xAFA1F16E6FB51107, 0x9000000000000000, -15), /* n3 */
     F80W_C68(0, 0xB6A503B057397FF6, 0x4000000000000000, -25), /* n4 */
 };
 
 static const struct f80_wide tan_den[] = {
     F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
     F80W_C68(1, 0xAF0574AC9E2788B6, 0x4000000000000000, -1),  /* d1 */
-    F80W_C68(0, 0xA36F5651E07EE268, 0xB000000000000000, -5),  /* d2 */
-    F80W_C68(1, 0x9978EFFE48A95C5B, 0x3000000000000000, -11), /* d3 */
-    F80W_C68(0, 0x8000000000017FB6, 0x6000000000000000, -19), /* d4 */
+    F80W_C68(0, 0xA36F5651E07EE268, 0x1000000000000000, -5),  /* d2 */
+    F80W_C68(1, 0x9978EFFE48A95C19, 0xB000000000000000, -11), /* d3 */
+    F80W_C68(0, 0x800000000001929A, 0x2000000000000000, -19), /* d4 */
 };
 
 struct f80_wide f80w_tan68(struct f80_wide r, bool odd)

@@ -17,7 +17,8 @@
  * both constant terms are A, reproduces the n1 measured from rounding
  * thresholds at |x| ~ 2^-34 and the n2 fitted at |x| < 2^-5. Its end point
  * (0.7853979942, just below pi/4) is the one that matches n1; d4 comes out
- * within 1e-14 of 2^-19, which looks like the designer's normalisation.
+ * within 3e-15 of 2^-19 (closer with each refinement), which looks like the
+ * designer's normalisation.
  * A rational function leaves a common factor of Pn and Pd free ((Pn, Pd) and
  * (Pn, Pd)(1 + e z^k) give the same ratio), yet that factor decides where the
  * 68-bit roundings of Pn and Pd fall, so it was measured: the common factor
@@ -28,9 +29,10 @@
  * same way; where Pn or Pd is an exact 68-bit tie, the side on which the host
  * rounded shows whether that offset belongs to Pn or to Pd (mostly Pd's), and a
  * pairwise search along the valleys of the mismatch count (d2 with d3, n2 with
- * n3) refined the higher coefficients, checked on fresh arguments.
- * d1 is pinned to the unit (one 68-bit unit either way multiplies the
- * mismatches by five). The remaining ~0.03% last-bit misses (|r| > 1/4) fall
+ * n3) and a second pass of the windowed common-factor scans refined the
+ * higher coefficients, each step checked on fresh arguments.
+ * n1, d1 and d2 are pinned to the unit (one 68-bit unit either way multiplies
+ * the mismatches by two to five). The remaining ~0.01% last-bit misses (|r| > 1/4) fall
  * where Pn or Pd is near such a tie and the host's inner Horner values still
  * differ from these by a unit. */
 #include "cpu/fpu/f80_wide.h"
@@ -38,17 +40,17 @@
 static const struct f80_wide tan_num[] = {
     F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
     F80W_C68(1, 0xCC3A370AA4A78927, 0x0000000000000000, -3),  /* n1 */
-    F80W_C68(0, 0xBAE23C0C0DF90B55, 0x0000000000000000, -8),  /* n2 */
-    F80W_C68(1, 0xAFA1F16E6FB51107, 0x9000000000000000, -15), /* n3 */
-    F80W_C68(0, 0xB6A503B057397FF6, 0x4000000000000000, -25), /* n4 */
+    F80W_C68(0, 0xBAE23C0C0DF90B4B, 0xF000000000000000, -8),  /* n2 */
+    F80W_C68(1, 0xAFA1F16E6FB4FAF5, 0x7000000000000000, -15), /* n3 */
+    F80W_C68(0, 0xB6A503B056D37D7A, 0x1000000000000000, -25), /* n4 */
 };
 
 static const struct f80_wide tan_den[] = {
     F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
     F80W_C68(1, 0xAF0574AC9E2788B6, 0x4000000000000000, -1),  /* d1 */
-    F80W_C68(0, 0xA36F5651E07EE268, 0x1000000000000000, -5),  /* d2 */
-    F80W_C68(1, 0x9978EFFE48A95C19, 0xB000000000000000, -11), /* d3 */
-    F80W_C68(0, 0x800000000001929A, 0x2000000000000000, -19), /* d4 */
+    F80W_C68(0, 0xA36F5651E07EE267, 0x4000000000000000, -5),  /* d2 */
+    F80W_C68(1, 0x9978EFFE48A95B12, 0x5000000000000000, -11), /* d3 */
+    F80W_C68(0, 0x80000000000058B7, 0x8000000000000000, -19), /* d4 */
 };
 
 struct f80_wide f80w_tan68(struct f80_wide r, bool odd)

@@ -13,28 +13,27 @@
  * arguments, whose result is RN68(x * A) / A. The ratio Pn / Pd is, to within
  * the 68-bit rounding of its coefficients, the minimax rational approximation
  * of degree (4, 4) in z to tan(r) / r with relative error (2^-77.3) on
- * r in [0, 0.785397994]: a Remez exchange over that interval, scaled so that
+ * r in [0, 0.7853979942]: a Remez exchange over that interval, scaled so that
  * both constant terms are A, reproduces the n1 measured from rounding
- * thresholds at |x| ~ 2^-34 and the n2 fitted at |x| < 2^-5. Its end point
- * (0.7853979942, just below pi/4) is the one that matches n1; d4 comes out
- * within 3e-15 of 2^-19 (closer with each refinement), which looks like the
- * designer's normalisation.
- * A rational function leaves a common factor of Pn and Pd free ((Pn, Pd) and
- * (Pn, Pd)(1 + e z^k) give the same ratio), yet that factor decides where the
- * 68-bit roundings of Pn and Pd fall, so it was measured: the common factor
- * 1 + e1 z + ... + e4 z^4 (with Pd refitted to keep the ratio) was scanned in
- * narrow windows of r against host results in all four rounding modes (the
- * mismatch count has a sharp minimum at the host's value), the node values
- * fitted by a polynomial, and the last ~1e-21 offset of the ratio measured the
- * same way; where Pn or Pd is an exact 68-bit tie, the side on which the host
- * rounded shows whether that offset belongs to Pn or to Pd (mostly Pd's), and a
- * pairwise search along the valleys of the mismatch count (d2 with d3, n2 with
- * n3) and a second pass of the windowed common-factor scans refined the
- * higher coefficients, each step checked on fresh arguments.
- * n1, d1 and d2 are pinned to the unit (one 68-bit unit either way multiplies
- * the mismatches by two to five). The remaining ~0.01% last-bit misses (|r| > 1/4) fall
- * where Pn or Pd is near such a tie and the host's inner Horner values still
- * differ from these by a unit. */
+ * thresholds at |x| ~ 2^-34 and the n2 fitted at |x| < 2^-5 (the end point,
+ * just below pi/4, is the one that matches n1; d4 then comes out within 3e-15
+ * of 2^-19, perhaps the designer's normalisation).
+ *
+ * A ratio leaves a common factor of Pn and Pd free ((Pn, Pd) and
+ * (Pn, Pd)(1 + e z^k) give the same quotient), yet that factor decides where
+ * the 68-bit roundings fall, so it was measured on the host: the factor
+ * 1 + e1 z + ... + e4 z^4 (Pd refitted to keep the ratio) was shifted in narrow
+ * windows of r, where the count of results differing from the host's (all four
+ * rounding modes and C1) has a sharp minimum, and those node values were fitted
+ * by the polynomial. A remaining ~1e-21 offset of the ratio was measured the
+ * same way; at exact 68-bit ties of Pn or Pd the side on which the host rounded
+ * shows that it belongs to Pd. Last, d2/d3 and n2/n3 were moved together along
+ * the valleys of the mismatch count. Every step was checked on fresh arguments.
+ * n1, d1 and d2 are pinned to the 68-bit unit (one unit either way doubles the
+ * misses or worse). The remaining ~0.01% last-bit misses, all at |r| > 1/4,
+ * are results where one inner Horner value (n1 + z t2 or d1 + z t2) lies
+ * within a rounding of a tie and the host rounded it the other way: the
+ * higher coefficients are not yet the host's to the unit. */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide tan_num[] = {

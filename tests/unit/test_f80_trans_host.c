@@ -74,7 +74,7 @@ static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FSIN] = 0,         /* bit-exact */
     [OP_FCOS] = 0,         /* bit-exact */
     [OP_FSINCOS] = 0,      /* bit-exact */
-    [OP_FPTAN] = 2900,     /* ROM coefficients not pinned for |r| >= 2^-5 */
+    [OP_FPTAN] = 13,       /* inner ties at |r| > 1/4 */
     [OP_FPATAN] = 190,     /* ratios >= 1/32 */
     [OP_F2XM1] = 1900,     /* |x| >= 2^-11 */
     [OP_FYL2X] = 2300,     /* not modelled */

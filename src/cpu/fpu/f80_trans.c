@@ -4,8 +4,8 @@
  * SDM leaves a result undefined (F2XM1 outside [-1, 1], FYL2XP1 with x <= -1) or
  * where the hardware differs from the mathematically exact answer (PE on exact
  * results, pi66 argument reduction, the polynomials of its 68-bit datapath in
- * f80_trig68.c, f80_exp68.c and f80_atan68.c), this follows the host x87 as measured; see
- * docs/ARCHITECTURE.md, "x87 transcendentals". */
+ * f80_trig68.c, f80_tan68.c, f80_exp68.c and f80_atan68.c), this follows the host x87 as measured;
+ * see docs/ARCHITECTURE.md, "x87 transcendentals". */
 #include "cpu/fpu/f80_trans.h"
 
 #include "cpu/fpu/f80_internal.h"

@@ -1,4 +1,4 @@
-/* Sine, cosine and tangent as the host x87 computes them after argument
+/* Sine and cosine (tangent: f80_tan68.c) as the host x87 computes them after argument
  * reduction, on its 68-bit internal datapath. Found by probing the host (AMD EPYC) in all four
  * rounding modes (docs/ARCHITECTURE.md, "x87 transcendentals"):
  *
@@ -63,40 +63,4 @@ struct f80_wide f80w_cos68(struct f80_wide r)
     struct f80_wide z = f80w_mul68(r, r);
     struct f80_wide q = f80w_horner68(cos_coef, sizeof cos_coef / sizeof cos_coef[0], z);
     return f80w_add(one, f80w_mul68(z, q));
-}
-
-/* FPTAN, measured bit for bit against the host FPTAN in all four rounding
- * modes with C1: tan r = r * Pn(z) / Pd(z), z = RN68(r^2), Pn and Pd of degree 4
- * by Horner at 68 bits, N = RN68(r * Pn), the quotient N / Pd exact (sticky)
- * for the one final rounding; an odd k gives -Pd / N = -1 / tan r. Both constant
- * terms are A = 0xB9F25A5EEF7C79A2C * 2^-67, not 1: found from tiny arguments,
- * whose result is RN68(x * A) / A. n1 and d1 come from rounding thresholds at
- * |x| ~ 2^-34, n2 and d2 from fits to host results at |x| < 2^-5, n3, n4, d3 and
- * d4 from a Remez fit of the same rational form (not host fitted: the source of
- * the remaining 2-4% last-bit misses for |r| >= 2^-5). */
-static const struct f80_wide tan_num[] = {
-    F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
-    F80W_C68(1, 0xCC3A370AA4A78928, 0x0000000000000000, -3),  /* n1 */
-    F80W_C68(0, 0xBAE23C0C0DF9FE1E, 0xF000000000000000, -8),  /* n2 */
-    F80W_C68(1, 0xAFA1F16E6FBF6F0E, 0x5000000000000000, -15), /* n3 */
-    F80W_C68(0, 0xB6A503B06138269A, 0xB000000000000000, -25), /* n4 */
-};
-
-static const struct f80_wide tan_den[] = {
-    F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
-    F80W_C68(1, 0xAF0574AC9E2788B6, 0x7000000000000000, -1),  /* d1 */
-    F80W_C68(0, 0xA36F5651E07F00B7, 0xD000000000000000, -5),  /* d2 */
-    F80W_C68(1, 0x9978EFFE48AC7CD8, 0xD000000000000000, -11), /* d3 */
-    F80W_C68(0, 0x80000000001EC890, 0x0000000000000000, -19), /* d4 */
-};
-
-struct f80_wide f80w_tan68(struct f80_wide r, bool odd)
-{
-    struct f80_wide z = f80w_mul68(r, r);
-    struct f80_wide pn = f80w_horner68(tan_num, sizeof tan_num / sizeof tan_num[0], z);
-    struct f80_wide pd = f80w_horner68(tan_den, sizeof tan_den / sizeof tan_den[0], z);
-    struct f80_wide n = f80w_mul68(r, pn);
-    /* The sticky quotient keeps an exact one exact (x a power of two far below 1,
-     * where N / Pd = x must not round up in RU). */
-    return odd ? f80w_neg(f80w_div_sticky(pd, n)) : f80w_div_sticky(n, pd);
 }

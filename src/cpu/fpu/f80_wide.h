@@ -83,7 +83,7 @@ struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
 struct f80_wide f80w_sin68(struct f80_wide r);
 struct f80_wide f80w_cos68(struct f80_wide r);
 /* The host's FPTAN on the reduced argument: tan r, or -1/tan r when odd (k odd),
- * exact up to a sticky bit (f80_trig68.c). */
+ * exact up to a sticky bit (f80_tan68.c). */
 struct f80_wide f80w_tan68(struct f80_wide r, bool odd);
 /* The host's F2XM1 rational approximation for |x| < 2^-11 (f80_exp68.c), exact
  * up to a sticky bit. */

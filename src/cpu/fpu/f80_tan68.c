@@ -1,0 +1,64 @@
+/* FPTAN as the host x87 (AMD EPYC) computes it after the pi66 reduction, on its
+ * 68-bit internal datapath (docs/ARCHITECTURE.md, "x87 transcendentals"):
+ *
+ *   z = RN68(r * r)
+ *   Pn = A + z(n1 + z(n2 + z(n3 + z n4))),  Pd = A + z(d1 + z(d2 + z(d3 + z d4)))
+ *   N = RN68(r * Pn);  tan r = N / Pd (even k),  -Pd / N (odd k)
+ *
+ * with every Horner multiply and add rounded to nearest-even at 68 bits (RN68)
+ * and the quotient exact, rounded once to the destination (C1 = rounded up in
+ * magnitude).
+ *
+ * Where the constants come from. A = 0xB9F25A5EEF7C79A2C * 2^-67 shows in tiny
+ * arguments, whose result is RN68(x * A) / A. The ratio Pn / Pd is, to within
+ * the 68-bit rounding of its coefficients, the minimax rational approximation
+ * of degree (4, 4) in z to tan(r) / r with relative error (2^-77.3) on
+ * r in [0, 0.7853979942]: a Remez exchange over that interval, scaled so that
+ * both constant terms are A, reproduces the n1 measured from rounding
+ * thresholds at |x| ~ 2^-34 and the n2 fitted at |x| < 2^-5 (the end point,
+ * just below pi/4, is the one that matches n1; d4 then comes out within 3e-15
+ * of 2^-19, perhaps the designer's normalisation).
+ *
+ * A ratio leaves a common factor of Pn and Pd free ((Pn, Pd) and
+ * (Pn, Pd)(1 + e z^k) give the same quotient), yet that factor decides where
+ * the 68-bit roundings fall, so it was measured on the host: the factor
+ * 1 + e1 z + ... + e4 z^4 (Pd refitted to keep the ratio) was shifted in narrow
+ * windows of r, where the count of results differing from the host's (all four
+ * rounding modes and C1) has a sharp minimum, and those node values were fitted
+ * by the polynomial. A remaining ~1e-21 offset of the ratio was measured the
+ * same way; at exact 68-bit ties of Pn or Pd the side on which the host rounded
+ * shows that it belongs to Pd. Last, d2/d3 and n2/n3 were moved together along
+ * the valleys of the mismatch count. Every step was checked on fresh arguments.
+ * n1, d1 and d2 are pinned to the 68-bit unit (one unit either way doubles the
+ * misses or worse). The remaining ~0.01% last-bit misses, all at |r| > 1/4,
+ * are results where one inner Horner value (n1 + z t2 or d1 + z t2) lies
+ * within a rounding of a tie and the host rounded it the other way: the
+ * higher coefficients are not yet the host's to the unit. */
+#include "cpu/fpu/f80_wide.h"
+
+static const struct f80_wide tan_num[] = {
+    F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
+    F80W_C68(1, 0xCC3A370AA4A78927, 0x0000000000000000, -3),  /* n1 */
+    F80W_C68(0, 0xBAE23C0C0DF90B4B, 0xB000000000000000, -8),  /* n2 */
+    F80W_C68(1, 0xAFA1F16E6FB4FAF5, 0x7000000000000000, -15), /* n3 */
+    F80W_C68(0, 0xB6A503B056D37D7A, 0x1000000000000000, -25), /* n4 */
+};
+
+static const struct f80_wide tan_den[] = {
+    F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
+    F80W_C68(1, 0xAF0574AC9E2788B6, 0x4000000000000000, -1),  /* d1 */
+    F80W_C68(0, 0xA36F5651E07EE267, 0x5000000000000000, -5),  /* d2 */
+    F80W_C68(1, 0x9978EFFE48A95B18, 0x9000000000000000, -11), /* d3 */
+    F80W_C68(0, 0x80000000000058B7, 0x8000000000000000, -19), /* d4 */
+};
+
+struct f80_wide f80w_tan68(struct f80_wide r, bool odd)
+{
+    struct f80_wide z = f80w_mul68(r, r);
+    struct f80_wide pn = f80w_horner68(tan_num, sizeof tan_num / sizeof tan_num[0], z);
+    struct f80_wide pd = f80w_horner68(tan_den, sizeof tan_den / sizeof tan_den[0], z);
+    struct f80_wide n = f80w_mul68(r, pn);
+    /* The sticky quotient keeps an exact one exact (x a power of two far below 1,
+     * where N / Pd = x must not round up in RU). */
+    return odd ? f80w_neg(f80w_div_sticky(pd, n)) : f80w_div_sticky(n, pd);
+}

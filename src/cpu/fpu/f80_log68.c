@@ -6,7 +6,7 @@
  *   give for host(y, x) / y over thousands of y intersect in an interval that
  *   always holds exactly one 68-bit number. That recovers L bit for bit, so the
  *   pipeline below was fitted on exact L values rather than on rounded results.
- * - x = 2^e * m with m in [1, 2); m >= sqrt 2 gives m / 2 and e + 1.
+ * - x = 2^e * m with m in [1, 2); m > sqrt 2 gives m / 2 and e + 1.
  *   t = RN68((m - 1) / (m + 1)), z = RN68(t * t),
  *   T = RN68(t * C), S = RN68(RN68(t * z) * R(z)),  L = RN68(RN68(e + T) + S)
  *   (log2 m = 2 log2(e) atanh t = t (C + z R(z)), Cody and Waite's shape).
@@ -15,37 +15,44 @@
  *   R is not yet exact.
  * - C = RN68(2 log2 e) exactly: for x = 1 + k 2^-63 and 1 - k 2^-64 (k <= 3000)
  *   L = RN68(RN68(t) * C) in 6000 of 6000 cases, and C one unit away in < 500.
- * - R(z) ~ 2 log2(e) (1/3 + z/5 + z^2/7 + ...), Horner at 68 bits: the host's
- *   function is not the Taylor series nor a minimax polynomial for log2 (those
- *   miss ~13% of L); its values come from a weighted least-squares fit of a
- *   degree-9 polynomial to the intervals that 36,000 recovered L values give for
- *   R (z up to (3 - 2 sqrt 2)^2). The fitted R reproduces ~99.5% of L exactly;
- *   the rest lie within ~0.03 of a 68-bit rounding boundary. */
+ * - R(z) ~ 2 log2(e) (1/3 + z/5 + z^2/7 + ...), Horner at 68 bits. Its values
+ *   are a weighted least-squares fit of a degree-10 polynomial to the intervals
+ *   that 168,000 recovered L values give for R (FYL2X's z <= (3 - 2 sqrt 2)^2 and
+ *   FYL2XP1's, which shares this core, up to z = 1/16). Taylor or minimax
+ *   polynomials for log2 miss 12-25% of L; the fitted R's error against the
+ *   series has the shape and size (+-0.8 * 2^-68 in C + zR) of the minimax
+ *   rational of degree (3, 4) in z on [0, 1/16], probably the host's true form
+ *   (not yet exact). The fit reproduces ~99.8% of L for e in {-1, 0} and all
+ *   L seen for other e; the misses lie within ~0.01 of a 68-bit rounding
+ *   boundary. */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide log_c = F80W_C68(0, 0xB8AA3B295C17F0BB, 0xC000000000000000, 1);
 
 static const struct f80_wide log_r[] = {
-    F80W_C68(0, 0xF6384EE1D01FEB56, 0xD000000000000000, -1),
-    F80W_C68(0, 0x93BB62877CE08019, 0x5000000000000000, -1),
-    F80W_C68(0, 0xD30BB153D66D53C7, 0x2000000000000000, -2),
-    F80W_C68(0, 0xA42589EBDBF7EE06, 0xB000000000000000, -2),
-    F80W_C68(0, 0x864D42676D06C241, 0x6000000000000000, -2),
-    F80W_C68(0, 0xE34794F1009E566D, 0x0000000000000000, -3),
-    F80W_C68(0, 0xC4FE80AD188A2287, 0xD000000000000000, -3),
-    F80W_C68(0, 0xAD41CF5BFD02B111, 0xD000000000000000, -3),
-    F80W_C68(0, 0xA4157B7C1773DE24, 0x2000000000000000, -3),
-    F80W_C68(0, 0xB6F41FD97746301B, 0xE000000000000000, -4),
+    F80W_C68(0, 0xF6384EE1D01FEB56, 0xE000000000000000, -1),
+    F80W_C68(0, 0x93BB62877CE0888D, 0xC000000000000000, -1),
+    F80W_C68(0, 0xD30BB153D63AEA73, 0x6000000000000000, -2),
+    F80W_C68(0, 0xA42589EC14FAE71C, 0x5000000000000000, -2),
+    F80W_C68(0, 0x864D4246572E343C, 0x6000000000000000, -2),
+    F80W_C68(0, 0xE347AAF92842FD00, 0xC000000000000000, -3),
+    F80W_C68(0, 0xC4FA22CEA435E840, 0x7000000000000000, -3),
+    F80W_C68(0, 0xADC308484FB0C847, 0xF000000000000000, -3),
+    F80W_C68(0, 0x9C4573E148A6EBEE, 0xB000000000000000, -3),
+    F80W_C68(0, 0x84475172414198FC, 0x8000000000000000, -3),
+    F80W_C68(0, 0xB33C0E02FA7455B1, 0x3000000000000000, -3),
 };
 
-/* sqrt 2 as a 64-bit significand (m >= this is reduced to m / 2) */
+/* sqrt 2 = 0xB504F333F9DE6484.597... * 2^-63: significands above it are reduced
+ * to m / 2 (the host keeps 0x...6484 unreduced and reduces 0x...6488; both ways
+ * give the same L for the three significands in between). */
 #define SQRT2_SIG 0xB504F333F9DE6484u
 
 struct f80_wide f80w_log2_68(struct f80_wide x, bool *exact)
 {
     int32_t e = x.exp;
     struct f80_wide m = {x.m, 0, false}; /* [1, 2) */
-    if ((uint64_t)(x.m >> 64) >= SQRT2_SIG) {
+    if ((uint64_t)(x.m >> 64) > SQRT2_SIG) {
         m.exp = -1;
         e++;
     }

@@ -296,7 +296,7 @@ struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
         return f80_inf(sy);
     }
     bool exact;
-    struct f80_wide l = f80w_log2(f80w_from_f80(x), &exact);
+    struct f80_wide l = f80w_log2_68(f80w_from_f80(x), &exact);
     if (cy == F80_CLASS_INF) {
         if (l.m == 0)
             return f80_invalid(env); /* inf * log2(1) */
@@ -304,7 +304,11 @@ struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
     }
     if (cy == F80_CLASS_ZERO)
         return f80_zero(sy != (l.m != 0 && l.neg));
-    return times_log(env, y, l, exact);
+    if (l.m == 0)
+        return f80_zero(sy);
+    /* The host's 68-bit log2 times y, exact up to a sticky bit, rounded once
+     * (f80_log68.c). */
+    return round_exact(env, f80w_mul_sticky(f80w_from_f80(y), l));
 }
 
 struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)

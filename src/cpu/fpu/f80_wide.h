@@ -93,6 +93,10 @@ struct f80_wide f80w_2xm1_68(struct f80_wide x);
  * a sticky bit; *exact says that the value is exactly the host's internal one
  * (which may then be representable: RD = RU). */
 struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact);
+/* The host's log2 for FYL2X (f80_log68.c): a 68-bit value L of a positive
+ * normal x, FYL2X being y * L rounded once; *exact is set when x is a power of
+ * two (L = its exponent). */
+struct f80_wide f80w_log2_68(struct f80_wide x, bool *exact);
 /* log2 of a positive value; *exact is set when x is a power of two, whose
  * logarithm (an integer) is then returned exactly. */
 struct f80_wide f80w_log2(struct f80_wide x, bool *exact);

@@ -355,6 +355,14 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
         env->flags |= F80_PE;
         return x;
     }
+    if (f80w_log1p68(wx, &l)) {
+        /* -0.4 < x < 2/3: the host's own 68-bit value, times y exactly. */
+        if (cy == F80_CLASS_INF)
+            return f80_inf(sy != l.neg);
+        if (cy == F80_CLASS_ZERO)
+            return f80_zero(sy != l.neg);
+        return round_exact(env, f80w_mul_sticky(f80w_from_f80(y), l));
+    }
     if (wx.exp < -1)
         l = f80w_log2_1p(wx); /* |x| < 1/2 */
     else

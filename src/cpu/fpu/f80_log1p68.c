@@ -1,0 +1,61 @@
+/* log2(1 + x) as the host x87 (AMD EPYC) computes it for FYL2XP1 on its 68-bit
+ * datapath, for -0.4 < x < 2/3, found by probing the host (docs/ARCHITECTURE.md,
+ * "x87 transcendentals"; research notes kept outside the tree):
+ *
+ *   t = RN68(x / RN68(2 + x))             (log2(1 + x) = 2 log2(e) atanh(t))
+ *   z = RN68(t * t)
+ *   L = RN68( RN68(t * C0) + RN68( RN68(t * z) * R(z) ) ),  R by Horner, each step RN68
+ *
+ * and FYL2XP1 = y * L exactly, rounded once to 64 bits. Measured facts behind it:
+ * - L itself is a 68-bit number: for a fixed x, the intervals host(y, x) / y over
+ *   hundreds of random y (RD/RU bracket, RN + C1 the side) intersect in exactly
+ *   one multiple of ulp68(L), so y multiplies L exactly.
+ * - Tiny x (2^-100, 2^-1000): L = RN68(x * C0 / 2); the sawtooth over consecutive
+ *   significands pins C0/2 = RN68(log2 e) = 0xB8AA3B295C17F0BBC * 2^-67.
+ * - |x| ~ 2^-40: t must be x / RN68(2 + x) (the exact x / (2 + x) misses 25%).
+ * - |x| ~ 2^-30 .. 2^-20: the sum of two separately rounded terms T and S (the
+ *   alternatives t * RN68(C0 + ...) or an exact T + S miss 20-30%).
+ * - The host uses this path while |t| < 1/4 (x in (-0.4, 2/3)); outside it,
+ *   FYL2XP1(x) equals FYL2X(1 + x) bit for bit.
+ * R's 11 coefficients (R ~ C0 (1/3 + z/5 + ...), the series of atanh) are a
+ * weighted least-squares fit to 30,000 host values of L with |t| < 1/4: each
+ * host L bounds R(z) to an interval (from the two RN68 steps that follow it)
+ * and the fit takes the interval centres; 10 coefficients cannot fit those
+ * intervals, 11 can (all residuals within ~1.1 half-widths). They are not yet
+ * the host's exact ROM values: the model still misses ~0.4% of L values by one
+ * 68-bit unit, i.e. ~0.02% of these FYL2XP1 results in the last bit. */
+#include "cpu/fpu/f80_wide.h"
+
+/* 2 log2(e), rounded to 68 bits (twice the constant of tiny arguments). */
+static const struct f80_wide c0 = F80W_C68(0, 0xB8AA3B295C17F0BB, 0xC000000000000000, 1);
+
+static const struct f80_wide r_coef[] = {
+    F80W_C68(0, 0xF6384EE1D01FEB56, 0x3000000000000000, -1),
+    F80W_C68(0, 0x93BB62877CE089A1, 0x1000000000000000, -1),
+    F80W_C68(0, 0xD30BB153D639ADDB, 0xF000000000000000, -2),
+    F80W_C68(0, 0xA42589EC15790E71, 0xF000000000000000, -2),
+    F80W_C68(0, 0x864D42462F4F08A7, 0x8000000000000000, -2),
+    F80W_C68(0, 0xE347AB0ABB5FAA25, 0xF000000000000000, -3),
+    F80W_C68(0, 0xC4FA2055E47CC6B5, 0x0000000000000000, -3),
+    F80W_C68(0, 0xADC33F3EB398FE75, 0xE000000000000000, -3),
+    F80W_C68(0, 0x9C429C449942DDD7, 0x3000000000000000, -3),
+    F80W_C68(0, 0x845BC88E7F537B44, 0x9000000000000000, -3),
+    F80W_C68(0, 0xB2FE922FCC989EF0, 0x5000000000000000, -3),
+};
+
+bool f80w_log1p68(struct f80_wide x, struct f80_wide *l)
+{
+    if (x.m == 0) {
+        *l = x;
+        return true;
+    }
+    struct f80_wide den = f80w_add68(f80w_from_int(2), x);
+    struct f80_wide t = f80w_round68(f80w_div_sticky(x, den));
+    if (t.exp >= -2) /* |t| >= 1/4: the host takes log2(1 + x) as FYL2X does */
+        return false;
+    struct f80_wide z = f80w_mul68(t, t);
+    struct f80_wide r = f80w_horner68(r_coef, sizeof r_coef / sizeof r_coef[0], z);
+    struct f80_wide s = f80w_mul68(f80w_mul68(t, z), r);
+    *l = f80w_add68(f80w_mul68(t, c0), s);
+    return true;
+}

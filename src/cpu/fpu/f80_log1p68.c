@@ -1,8 +1,9 @@
 /* log2(1 + x) as the host x87 (AMD EPYC) computes it for FYL2XP1 on its 68-bit
- * datapath, for -0.4 < x < 2/3, found by probing the host (docs/ARCHITECTURE.md,
+ * datapath, found by probing the host (docs/ARCHITECTURE.md,
  * "x87 transcendentals"; research notes kept outside the tree):
  *
  *   t = RN68(x / RN68(2 + x))             (log2(1 + x) = 2 log2(e) atanh(t))
+ *   (while |t| < 1/4, i.e. -0.4 < x < 2/3; see log2_reduced for the rest)
  *   z = RN68(t * t)
  *   L = RN68( RN68(t * C0) + RN68( RN68(t * z) * R(z) ) ),  R by Horner, each step RN68
  *
@@ -16,7 +17,9 @@
  * - |x| ~ 2^-30 .. 2^-20: the sum of two separately rounded terms T and S (the
  *   alternatives t * RN68(C0 + ...) or an exact T + S miss 20-30%).
  * - The host uses this path while |t| < 1/4 (x in (-0.4, 2/3)); outside it,
- *   FYL2XP1(x) equals FYL2X(1 + x) bit for bit.
+ *   FYL2XP1(x) equals FYL2X(1 + x) bit for bit, and FYL2X's reduction to
+ *   [sqrt(1/2), sqrt(2)) with the same core polynomial (found with the FYL2X
+ *   probe) reproduces it: log2_reduced below.
  * R's 11 coefficients (R ~ C0 (1/3 + z/5 + ...), the series of atanh) are a
  * weighted least-squares fit to 30,000 host values of L with |t| < 1/4: each
  * host L bounds R(z) to an interval (from the two RN68 steps that follow it)
@@ -43,19 +46,46 @@ static const struct f80_wide r_coef[] = {
     F80W_C68(0, 0xB2FE922FCC989EF0, 0x5000000000000000, -3),
 };
 
-bool f80w_log1p68(struct f80_wide x, struct f80_wide *l)
+/* The shared core: RN68(t * C0) and RN68(RN68(t * z) * R(z)). */
+static void core(struct f80_wide t, struct f80_wide *tc, struct f80_wide *s)
 {
-    if (x.m == 0) {
-        *l = x;
-        return true;
-    }
-    struct f80_wide den = f80w_add68(f80w_from_int(2), x);
-    struct f80_wide t = f80w_round68(f80w_div_sticky(x, den));
-    if (t.exp >= -2) /* |t| >= 1/4: the host takes log2(1 + x) as FYL2X does */
-        return false;
     struct f80_wide z = f80w_mul68(t, t);
     struct f80_wide r = f80w_horner68(r_coef, sizeof r_coef / sizeof r_coef[0], z);
-    struct f80_wide s = f80w_mul68(f80w_mul68(t, z), r);
-    *l = f80w_add68(f80w_mul68(t, c0), s);
-    return true;
+    *tc = f80w_mul68(t, c0);
+    *s = f80w_mul68(f80w_mul68(t, z), r);
+}
+
+/* log2(m) for m = 1 + x outside the t path, as FYL2X takes it: m = 2^e * f with
+ * f in [sqrt(1/2), sqrt(2)), t = RN68((f - 1) / (f + 1)), L = RN68(RN68(e + T) + S).
+ * 1 + x is exact (rounding it to 68 bits first made no measurable difference). */
+static struct f80_wide log2_reduced(struct f80_wide m)
+{
+    static const struct f80_wide sqrt2 = F80W_C68(0, 0xB504F333F9DE6484, 0x597D89B3754ABE9F, 0);
+    int32_t e = m.exp;
+    struct f80_wide f = f80w_scale(m, -e); /* in [1, 2) */
+    if (f80w_cmp_abs(f, sqrt2) >= 0) {
+        f = f80w_scale(f, -1);
+        e++;
+    }
+    struct f80_wide one = f80w_from_int(1);
+    struct f80_wide t = f80w_round68(f80w_div_sticky(f80w_sub(f, one), f80w_add(f, one)));
+    struct f80_wide ew = f80w_from_int(e);
+    if (t.m == 0)
+        return ew;
+    struct f80_wide tc, s;
+    core(t, &tc, &s);
+    return f80w_add68(f80w_add68(ew, tc), s);
+}
+
+struct f80_wide f80w_log1p68(struct f80_wide x)
+{
+    if (x.m == 0)
+        return x;
+    struct f80_wide den = f80w_add68(f80w_from_int(2), x);
+    struct f80_wide t = f80w_round68(f80w_div_sticky(x, den));
+    if (t.exp >= -2) /* |t| >= 1/4, x <= -0.4 or x >= 2/3 */
+        return log2_reduced(f80w_add(x, f80w_from_int(1)));
+    struct f80_wide tc, s;
+    core(t, &tc, &s);
+    return f80w_add68(tc, s);
 }

@@ -343,8 +343,6 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
         return f80_zero(sy != sx);
     }
     struct f80_wide wx = f80w_from_f80(x);
-    struct f80_wide l;
-    bool exact = false;
     if (sx && f80w_cmp_abs(wx, f80w_from_int(1)) >= 0) {
         /* x <= -1 is outside the domain: the host x87 takes log2(1 + x) as
          * negative for a zero or infinite y, and otherwise returns x with PE. */
@@ -355,22 +353,11 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
         env->flags |= F80_PE;
         return x;
     }
-    if (f80w_log1p68(wx, &l)) {
-        /* -0.4 < x < 2/3: the host's own 68-bit value, times y exactly. */
-        if (cy == F80_CLASS_INF)
-            return f80_inf(sy != l.neg);
-        if (cy == F80_CLASS_ZERO)
-            return f80_zero(sy != l.neg);
-        return round_exact(env, f80w_mul_sticky(f80w_from_f80(y), l));
-    }
-    if (wx.exp < -1)
-        l = f80w_log2_1p(wx); /* |x| < 1/2 */
-    else
-        l = f80w_log2(f80w_add(wx, f80w_from_int(1)), &exact);
-    exact = exact && wx.exp < 127; /* 1 + x was not truncated */
+    /* The host's own 68-bit log2(1 + x), times y exactly and rounded once. */
+    struct f80_wide l = f80w_log1p68(wx);
     if (cy == F80_CLASS_INF)
         return f80_inf(sy != l.neg);
     if (cy == F80_CLASS_ZERO)
         return f80_zero(sy != l.neg);
-    return times_log(env, y, l, exact);
+    return round_exact(env, f80w_mul_sticky(f80w_from_f80(y), l));
 }

@@ -88,10 +88,8 @@ struct f80_wide f80w_tan68(struct f80_wide r, bool odd);
 /* The host's F2XM1 rational approximation for |x| < 2^-11 (f80_exp68.c), exact
  * up to a sticky bit. */
 struct f80_wide f80w_2xm1_68(struct f80_wide x);
-/* The host's log2(1 + x) for FYL2XP1 (f80_log1p68.c): sets *l to the 68-bit value
- * and returns true when the host computes it on its x / (2 + x) path (-0.4 < x <
- * 2/3); returns false outside that range. */
-bool f80w_log1p68(struct f80_wide x, struct f80_wide *l);
+/* The host's 68-bit log2(1 + x) for FYL2XP1, x > -1 finite (f80_log1p68.c). */
+struct f80_wide f80w_log1p68(struct f80_wide x);
 /* log2 of a positive value; *exact is set when x is a power of two, whose
  * logarithm (an integer) is then returned exactly. */
 struct f80_wide f80w_log2(struct f80_wide x, bool *exact);

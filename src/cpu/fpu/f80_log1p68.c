@@ -20,30 +20,33 @@
  *   FYL2XP1(x) equals FYL2X(1 + x) bit for bit, and FYL2X's reduction to
  *   [sqrt(1/2), sqrt(2)) with the same core polynomial (found with the FYL2X
  *   probe) reproduces it: log2_reduced below.
- * R's 11 coefficients (R ~ C0 (1/3 + z/5 + ...), the series of atanh) are a
- * weighted least-squares fit to 30,000 host values of L with |t| < 1/4: each
- * host L bounds R(z) to an interval (from the two RN68 steps that follow it)
- * and the fit takes the interval centres; 10 coefficients cannot fit those
- * intervals, 11 can (all residuals within ~1.1 half-widths). They are not yet
- * the host's exact ROM values: the model still misses ~0.4% of L values by one
- * 68-bit unit, i.e. ~0.02% of these FYL2XP1 results in the last bit. */
+ * R's 12 coefficients (R ~ C0 (1/3 + z/5 + ...), the series of atanh) come
+ * from 118,000 host values of L with |t| < 1/4: each host L bounds R(z) to an
+ * interval (undoing the two RN68 steps that follow R), and R minimizes the
+ * largest residual relative to the interval half-widths (Lawson's iteration,
+ * Chebyshev basis on [0, 1/16]). 10 coefficients cannot fit the intervals;
+ * 11, 12, 13 leave 0.36%, 0.31%, 0.30% of fresh L values one 68-bit unit off
+ * (a plain least-squares fit of the centres, 0.52%). So these are not yet the
+ * host's exact ROM values: ~0.02% of FYL2XP1 results with 1/8 <= |x| < 2/3
+ * still differ in the last bit. */
 #include "cpu/fpu/f80_wide.h"
 
 /* 2 log2(e), rounded to 68 bits (twice the constant of tiny arguments). */
 static const struct f80_wide c0 = F80W_C68(0, 0xB8AA3B295C17F0BB, 0xC000000000000000, 1);
 
 static const struct f80_wide r_coef[] = {
-    F80W_C68(0, 0xF6384EE1D01FEB56, 0x3000000000000000, -1),
-    F80W_C68(0, 0x93BB62877CE089A1, 0x1000000000000000, -1),
-    F80W_C68(0, 0xD30BB153D639ADDB, 0xF000000000000000, -2),
-    F80W_C68(0, 0xA42589EC15790E71, 0xF000000000000000, -2),
-    F80W_C68(0, 0x864D42462F4F08A7, 0x8000000000000000, -2),
-    F80W_C68(0, 0xE347AB0ABB5FAA25, 0xF000000000000000, -3),
-    F80W_C68(0, 0xC4FA2055E47CC6B5, 0x0000000000000000, -3),
-    F80W_C68(0, 0xADC33F3EB398FE75, 0xE000000000000000, -3),
-    F80W_C68(0, 0x9C429C449942DDD7, 0x3000000000000000, -3),
-    F80W_C68(0, 0x845BC88E7F537B44, 0x9000000000000000, -3),
-    F80W_C68(0, 0xB2FE922FCC989EF0, 0x5000000000000000, -3),
+    F80W_C68(0, 0xF6384EE1D01FEB55, 0x7000000000000000, -1),
+    F80W_C68(0, 0x93BB62877CE08FC4, 0xE000000000000000, -1),
+    F80W_C68(0, 0xD30BB153D6264095, 0xA000000000000000, -2),
+    F80W_C68(0, 0xA42589EC233284DF, 0x4000000000000000, -2),
+    F80W_C68(0, 0x864D4240BB44B5AE, 0x2000000000000000, -2),
+    F80W_C68(0, 0xE347ADBC38150417, 0xB000000000000000, -3),
+    F80W_C68(0, 0xC4F9B16C481C888F, 0x4000000000000000, -3),
+    F80W_C68(0, 0xADCF106E7611FBE2, 0x5000000000000000, -3),
+    F80W_C68(0, 0x9B6EF667D0F69F7B, 0xD000000000000000, -3),
+    F80W_C68(0, 0x8DB31B094437588E, 0x7000000000000000, -3),
+    F80W_C68(0, 0xED5140D25EC869F2, 0xF000000000000000, -4),
+    F80W_C68(0, 0xA9BB5B1922268606, 0xB000000000000000, -3),
 };
 
 /* The shared core: RN68(t * C0) and RN68(RN68(t * z) * R(z)). */

@@ -261,15 +261,6 @@ struct f80 f80_2xm1(struct f80_env *env, struct f80 a)
 
 /* ---- FYL2X, FYL2XP1 ------------------------------------------------------ */
 
-/* y * l, where l = log2(...) is exact or not; y finite and nonzero. */
-static struct f80 times_log(struct f80_env *env, struct f80 y, struct f80_wide l, bool exact)
-{
-    struct f80_wide p = f80w_mul(f80w_from_f80(y), l);
-    if (l.m == 0)
-        return f80_zero(f80_sign(y) != l.neg);
-    return exact ? round_exact(env, p) : f80w_round(env, p, false);
-}
-
 struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
 {
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
@@ -333,8 +324,6 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
         return f80_zero(sy != sx);
     }
     struct f80_wide wx = f80w_from_f80(x);
-    struct f80_wide l;
-    bool exact = false;
     if (sx && f80w_cmp_abs(wx, f80w_from_int(1)) >= 0) {
         /* x <= -1 is outside the domain: the host x87 takes log2(1 + x) as
          * negative for a zero or infinite y, and otherwise returns x with PE. */
@@ -345,14 +334,11 @@ struct f80 f80_yl2xp1(struct f80_env *env, struct f80 y, struct f80 x)
         env->flags |= F80_PE;
         return x;
     }
-    if (wx.exp < -1)
-        l = f80w_log2_1p(wx); /* |x| < 1/2 */
-    else
-        l = f80w_log2(f80w_add(wx, f80w_from_int(1)), &exact);
-    exact = exact && wx.exp < 127; /* 1 + x was not truncated */
+    /* The host's own 68-bit log2(1 + x), times y exactly and rounded once. */
+    struct f80_wide l = f80w_log1p68(wx);
     if (cy == F80_CLASS_INF)
         return f80_inf(sy != l.neg);
     if (cy == F80_CLASS_ZERO)
         return f80_zero(sy != l.neg);
-    return times_log(env, y, l, exact);
+    return round_exact(env, f80w_mul_sticky(f80w_from_f80(y), l));
 }

@@ -231,8 +231,3 @@ struct f80_wide f80w_ln2(void)
 {
     return f80w_const(0xB17217F7D1CF79ABu, 0xC9E3B39803F2F6AFu, -1);
 }
-
-struct f80_wide f80w_log2e(void)
-{
-    return f80w_const(0xB8AA3B295C17F0BBu, 0xBE87FED0691D3E89u, 0);
-}

@@ -72,7 +72,6 @@ struct f80 f80w_round(struct f80_env *env, struct f80_wide a, bool exact);
 /* Constants, correctly rounded to 128 bits. */
 struct f80_wide f80w_pi(void);
 struct f80_wide f80w_ln2(void);
-struct f80_wide f80w_log2e(void);
 
 /* Elementary functions on wide values (f80_wide_fn.c). */
 struct f80_wide f80w_atan(struct f80_wide q);  /* 0 <= q <= 1 */
@@ -97,10 +96,7 @@ struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact)
  * normal x, FYL2X being y * L rounded once; *exact is set when x is a power of
  * two (L = its exponent). */
 struct f80_wide f80w_log2_68(struct f80_wide x, bool *exact);
-/* log2 of a positive value; *exact is set when x is a power of two, whose
- * logarithm (an integer) is then returned exactly. */
-struct f80_wide f80w_log2(struct f80_wide x, bool *exact);
-/* log2(1 + x) for |x| <= 1/2, accurate relative to the result. */
-struct f80_wide f80w_log2_1p(struct f80_wide x);
+/* The host's 68-bit log2(1 + x) for FYL2XP1, x > -1 finite (f80_log68.c). */
+struct f80_wide f80w_log1p68(struct f80_wide x);
 
 #endif

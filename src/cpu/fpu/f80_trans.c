@@ -267,7 +267,7 @@ struct f80 f80_2xm1(struct f80_env *env, struct f80 a)
     /* |x| < 2^-4: the host's own rational approximation, exact against it below
      * 2^-7 and closer to it than the exact value up to 2^-4 (f80_exp68.c); not
      * so tiny that the result is denormal. */
-    if (x.exp < -4 && x.exp >= -16381)
+    if (x.exp < -4)
         return round_exact(env, f80w_2xm1_68(x));
     /* 2^1 - 1 = 1 comes out just below 1 on the host (1 with C1 to nearest,
      * 0x3FFE:FFFF...F toward zero): the exact value is not special-cased. */

@@ -20,14 +20,15 @@
  *   (|x| from 2^-9 up to 1, 7,500 probes each) the remaining free directions
  *   were first scanned, then all inequalities solved together (cyclic
  *   projection), repeated until stable; last, pairs of coefficients were
- *   scanned in steps of 1/200 of a 68-bit unit of their effect at |x| = 1
- *   against 100,000 more probes with |x| >= 1/4.
+ *   scanned in steps of 1/200 to 1/2000 of a 68-bit unit of their effect at
+ *   |x| = 1 against 150,000 more probes with |x| >= 1/4.
  * Validated on fresh arguments (values and C1, four rounding modes): 0
  * mismatches in 24,000 probes from 2^-14 to 1/4 and in 1,500 below 2^-198 and
- * near 2^-16381, 1 in 60,000 with 1/4 <= |x| < 1 (a near-tie decided by
- * coefficient bits not yet pinned). q3 is 2^-20 minus ~1,700 68-bit units
- * (q3 = 2^-20 exactly fits measurably worse). -1 gives -0.5 exactly and +1
- * just below 1, as on the host. */
+ * near 2^-16381, 3 in 60,000 with 1/4 <= |x| < 1 (near-ties in the inner
+ * Horner steps, decided by coefficient bits not yet pinned). q3 comes out
+ * ~10,000 68-bit units (3e-23) below 2^-20; q3 = 2^-20 exactly fits
+ * measurably worse. -1 gives -0.5 exactly and +1 just below 1, as on the
+ * host. */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide p_coef[] = {
@@ -40,8 +41,8 @@ static const struct f80_wide p_coef[] = {
 static const struct f80_wide q_coef[] = {
     F80W_C68(0, 0xAA2FA223AD82D2D2, 0xD000000000000000, 1), /* q0, exact */
     F80W_C68(0, 0x96F2C97DDDF7901A, 0xF000000000000000, -3),
-    F80W_C68(0, 0xEA5C0005E3C9B59B, 0xF000000000000000, -11),
-    F80W_C68(0, 0xFFFFFFFFFFFFF97B, 0x0000000000000000, -21),
+    F80W_C68(0, 0xEA5C0005E3C9B59B, 0x3000000000000000, -11),
+    F80W_C68(0, 0xFFFFFFFFFFFFFD93, 0x9000000000000000, -21),
 };
 
 struct f80_wide f80w_2xm1_68(struct f80_wide x)

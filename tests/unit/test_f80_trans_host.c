@@ -72,7 +72,7 @@ static enum op base_op(enum op op)
  * docs/ARCHITECTURE.md. */
 static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FSIN] = 25,        [OP_FCOS] = 30,   [OP_FSINCOS] = 50,  [OP_FPTAN] = 2900,
-    [OP_FPATAN] = 1650,    [OP_F2XM1] = 4,   [OP_FYL2X] = 2300,  [OP_FYL2XP1] = 3200,
+    [OP_FPATAN] = 1650,    [OP_F2XM1] = 2,   [OP_FYL2X] = 2300,  [OP_FYL2XP1] = 3200,
     [OP_FSIN_U] = 10,      [OP_F2XM1_U] = 2, [OP_FPATAN_U] = 60, [OP_FYL2X_U] = 2900,
     [OP_FYL2XP1_U] = 3800,
 };

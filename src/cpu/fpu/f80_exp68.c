@@ -21,11 +21,12 @@
  *   were first scanned, then all inequalities solved together (cyclic
  *   projection), repeated until stable; last, pairs of coefficients were
  *   scanned in steps of 1/200 to 1/2000 of a 68-bit unit of their effect at
- *   |x| = 1 against 150,000 more probes with |x| >= 1/4.
+ *   |x| = 1 against 250,000 more probes with |x| >= 1/4.
  * Validated on fresh arguments (values and C1, four rounding modes): 0
  * mismatches in 24,000 probes from 2^-14 to 1/4 and in 1,500 below 2^-198 and
- * near 2^-16381, 3 in 60,000 with 1/4 <= |x| < 1 (near-ties in the inner
- * Horner steps, decided by coefficient bits not yet pinned). q3 comes out
+ * near 2^-16381, 0 in 60,000 with 1/4 <= |x| < 1; the differential test still
+ * finds a few per million there (near-ties in the inner Horner steps, decided
+ * by coefficient bits not yet pinned). q3 comes out
  * ~10,000 68-bit units (3e-23) below 2^-20; q3 = 2^-20 exactly fits
  * measurably worse. -1 gives -0.5 exactly and +1 just below 1, as on the
  * host. */
@@ -34,8 +35,8 @@
 static const struct f80_wide p_coef[] = {
     F80W_C68(0, 0xEBED907FCBB85B9D, 0x8000000000000000, 0), /* p0, exact */
     F80W_C68(0, 0xE87D6BDA437AFE24, 0x4000000000000000, -6),
-    F80W_C68(0, 0x9BE60D47A553A746, 0xE000000000000000, -14),
-    F80W_C68(0, 0xCA971A0EC1C9A015, 0x7000000000000000, -26),
+    F80W_C68(0, 0x9BE60D47A553A74C, 0x0000000000000000, -14),
+    F80W_C68(0, 0xCA971A0EC1C93DC7, 0xA000000000000000, -26),
 };
 
 static const struct f80_wide q_coef[] = {

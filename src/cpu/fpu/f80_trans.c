@@ -248,15 +248,11 @@ struct f80 f80_2xm1(struct f80_env *env, struct f80 a)
         env->flags |= F80_PE;
         return a;
     }
-    if (cmp == 0 && x.neg)
-        return round_exact(env, f80w_scale(x, -1)); /* 2^-1 - 1 */
-    /* Small arguments: the host's own rational approximation, exact against it
-     * there (f80_exp68.c); not so tiny that the result is denormal. */
-    if (x.exp < -11 && x.exp >= -16381)
-        return round_exact(env, f80w_2xm1_68(x));
-    /* 2^1 - 1 = 1 comes out just below 1 on the host (1 with C1 to nearest,
-     * 0x3FFE:FFFF...F toward zero): the exact value is not special-cased. */
-    return f80w_round(env, f80w_expm1(f80w_mul(x, f80w_ln2())), false);
+    /* The host's own rational approximation over the whole domain, denormals
+     * included (f80_exp68.c). It also gives the host's two odd endpoints:
+     * 2^-1 - 1 = -0.5 exactly, and 2^1 - 1 just below 1 (1 with C1 to nearest,
+     * 0x3FFE:FFFF...F toward zero). */
+    return round_exact(env, f80w_2xm1_68(x));
 }
 
 /* ---- FYL2X, FYL2XP1 ------------------------------------------------------ */

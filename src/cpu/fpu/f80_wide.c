@@ -226,8 +226,3 @@ struct f80_wide f80w_pi(void)
 {
     return f80w_const(0xC90FDAA22168C234u, 0xC4C6628B80DC1CD1u, 1);
 }
-
-struct f80_wide f80w_ln2(void)
-{
-    return f80w_const(0xB17217F7D1CF79ABu, 0xC9E3B39803F2F6AFu, -1);
-}

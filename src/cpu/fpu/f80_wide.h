@@ -1,7 +1,6 @@
 /* 128-bit-significand soft floating point used to evaluate the x87 transcendentals
- * (f80_trans.c) with ~125 correct bits before the single rounding to 64 bits.
- * Operations truncate; the series stop once a term is below 2^-130 of the sum.
- * Internal to src/cpu/fpu. */
+ * (f80_trans.c): the host's 68-bit internal steps and the exact final values,
+ * each rounded once to 64 bits. Internal to src/cpu/fpu. */
 #ifndef BT86_CPU_FPU_F80_WIDE_H
 #define BT86_CPU_FPU_F80_WIDE_H
 
@@ -71,11 +70,9 @@ struct f80 f80w_round(struct f80_env *env, struct f80_wide a, bool exact);
 
 /* Constants, correctly rounded to 128 bits. */
 struct f80_wide f80w_pi(void);
-struct f80_wide f80w_ln2(void);
 
-/* Elementary functions on wide values (f80_wide_fn.c). */
-struct f80_wide f80w_atan(struct f80_wide q);  /* 0 <= q <= 1 */
-struct f80_wide f80w_expm1(struct f80_wide t); /* |t| <= ~1 */
+/* atan(q) to ~124 bits (f80_wide_fn.c). */
+struct f80_wide f80w_atan(struct f80_wide q); /* 0 <= q <= 1 */
 /* The host x87's sine and cosine polynomials on |r| <= ~pi/4 (f80_trig68.c):
  * each internal step rounded at 68 bits, the last sum exact (sticky-jammed) for
  * the one rounding to 64 bits. */
@@ -84,8 +81,8 @@ struct f80_wide f80w_cos68(struct f80_wide r);
 /* The host's FPTAN on the reduced argument: tan r, or -1/tan r when odd (k odd),
  * exact up to a sticky bit (f80_tan68.c). */
 struct f80_wide f80w_tan68(struct f80_wide r, bool odd);
-/* The host's F2XM1 rational approximation for |x| < 2^-11 (f80_exp68.c), exact
- * up to a sticky bit. */
+/* The host's F2XM1 rational approximation for |x| <= 1, denormals included
+ * (f80_exp68.c), exact up to a sticky bit. */
 struct f80_wide f80w_2xm1_68(struct f80_wide x);
 /* The host's FPATAN of finite nonzero y = ST(1), x = ST(0): atan(y/x) in
  * (-pi, pi] with its 68-bit pi and quadrant handling (f80_atan68.c), exact up to

@@ -1,9 +1,10 @@
-/* Elementary functions on 128-bit wide values, by Taylor series after a small
- * argument reduction; each loop stops after adding a term below 2^-126 of the
- * sum, so the result carries ~124 correct bits for the one final rounding to 64,
- * and lies on the correct side of a nearby 64-bit value thanks to the sticky bit
- * of f80w_add. (Sine, cosine and tangent follow the host's own polynomials:
- * f80_trig68.c, f80_trans.c.) */
+/* atan on 128-bit wide values (the one exact function the 68-bit models still
+ * need: FPATAN's atan(q) for small ratios, f80_atan68.c), by a table of
+ * atan(k/8) and the Taylor series; the loop stops after adding a term below
+ * 2^-126 of the sum, so the result carries ~124 correct bits for the one final
+ * rounding to 64, and lies on the correct side of a nearby 64-bit value thanks
+ * to the sticky bit of f80w_add. The other transcendentals follow the host's
+ * own 68-bit pipelines (f80_trig68.c, f80_tan68.c, f80_exp68.c, f80_log68.c). */
 #include "cpu/fpu/f80_wide.h"
 
 /* A term shifted 127 bits or more below the sum adds only its sticky bit: the
@@ -70,18 +71,4 @@ struct f80_wide f80w_atan(struct f80_wide q)
     struct f80_wide base =
         f80w_const(atan_eighths[k - 1].hi, atan_eighths[k - 1].lo, atan_eighths[k - 1].exp);
     return f80w_add(base, atan_series(t));
-}
-
-struct f80_wide f80w_expm1(struct f80_wide t)
-{
-    struct f80_wide sum = t, term = t;
-    if (t.m == 0)
-        return t;
-    for (uint32_t n = 2; n < 60; n++) {
-        term = f80w_div_small(f80w_mul(term, t), n);
-        sum = f80w_add(sum, term);
-        if (negligible(term, sum))
-            break;
-    }
-    return sum;
 }

@@ -66,7 +66,7 @@ static void log_core(struct f80_wide t, struct f80_wide *big, struct f80_wide *s
     *small = f80w_mul68(f80w_mul68(t, z), r);
 }
 
-struct f80_wide f80w_log2_68(struct f80_wide x, bool *exact)
+struct f80_wide f80w_log2_68(struct f80_wide x)
 {
     int32_t e = x.exp;
     struct f80_wide m = {x.m, 0, false}; /* [1, 2) */
@@ -77,7 +77,6 @@ struct f80_wide f80w_log2_68(struct f80_wide x, bool *exact)
     struct f80_wide one = f80w_from_int(1);
     struct f80_wide t = f80w_round68(f80w_div_sticky(f80w_sub(m, one), f80w_add(m, one)));
     struct f80_wide ew = f80w_from_int(e);
-    *exact = t.m == 0;
     if (t.m == 0)
         return ew;
     struct f80_wide big, small;
@@ -92,8 +91,7 @@ struct f80_wide f80w_log1p68(struct f80_wide x)
     struct f80_wide den = f80w_add68(f80w_from_int(2), x);
     struct f80_wide t = f80w_round68(f80w_div_sticky(x, den));
     if (t.exp >= -2) { /* |t| >= 1/4: x <= -0.4 or x >= 2/3 */
-        bool exact;
-        return f80w_log2_68(f80w_add(x, f80w_from_int(1)), &exact);
+        return f80w_log2_68(f80w_add(x, f80w_from_int(1)));
     }
     struct f80_wide big, small;
     log_core(t, &big, &small);

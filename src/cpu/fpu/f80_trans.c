@@ -4,8 +4,9 @@
  * SDM leaves a result undefined (F2XM1 outside [-1, 1], FYL2XP1 with x <= -1) or
  * where the hardware differs from the mathematically exact answer (PE on exact
  * results, pi66 argument reduction, the polynomials of its 68-bit datapath in
- * f80_trig68.c, f80_tan68.c, f80_exp68.c and f80_atan68.c), this follows the host x87 as measured;
- * see docs/ARCHITECTURE.md, "x87 transcendentals". */
+ * f80_trig68.c, f80_tan68.c, f80_exp68.c, f80_atan68.c and f80_log68.c), this
+ * follows the host x87 as measured; see docs/ARCHITECTURE.md, "x87
+ * transcendentals". */
 #include "cpu/fpu/f80_trans.h"
 
 #include "cpu/fpu/f80_internal.h"
@@ -282,8 +283,7 @@ struct f80 f80_yl2x(struct f80_env *env, struct f80 y, struct f80 x)
             return f80_invalid(env);
         return f80_inf(sy);
     }
-    bool exact;
-    struct f80_wide l = f80w_log2_68(f80w_from_f80(x), &exact);
+    struct f80_wide l = f80w_log2_68(f80w_from_f80(x));
     if (cy == F80_CLASS_INF) {
         if (l.m == 0)
             return f80_invalid(env); /* inf * log2(1) */

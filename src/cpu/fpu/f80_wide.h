@@ -90,9 +90,9 @@ struct f80_wide f80w_2xm1_68(struct f80_wide x);
  * (which may then be representable: RD = RU). */
 struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact);
 /* The host's log2 for FYL2X (f80_log68.c): a 68-bit value L of a positive
- * normal x, FYL2X being y * L rounded once; *exact is set when x is a power of
- * two (L = its exponent). */
-struct f80_wide f80w_log2_68(struct f80_wide x, bool *exact);
+ * finite x (exactly its exponent for a power of two), FYL2X being y * L
+ * rounded once. */
+struct f80_wide f80w_log2_68(struct f80_wide x);
 /* The host's 68-bit log2(1 + x) for FYL2XP1, x > -1 finite (f80_log68.c). */
 struct f80_wide f80w_log1p68(struct f80_wide x);
 

@@ -1,20 +1,13 @@
 /* Generator helpers: random numbers biased toward edge cases, instruction byte
  * emission, and r/m operands that address the data window. */
 #include "gen.h"
+#include "splitmix64.h"
 
 enum { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
 
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 uint32_t rnd(struct rng *r)
 {
-    return (uint32_t)(splitmix(&r->s) >> 32);
+    return (uint32_t)(splitmix64_next(&r->s) >> 32);
 }
 
 uint32_t below(struct rng *r, uint32_t n)
@@ -260,7 +253,7 @@ void gen_case(const struct form *f, uint64_t seed, uint32_t index, struct gen_ca
     for (const char *p = f->name; *p; p++)
         h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
     struct rng r = {h ^ ((uint64_t)index << 20)};
-    splitmix(&r.s);
+    splitmix64_next(&r.s);
     memset(out, 0, sizeof *out);
     struct gen g = {.rng = &r, .gc = out, .tlo = 0x100, .thi = HD_WINDOW_SIZE - 0x100};
     struct hd_case *c = &out->c;

@@ -21,6 +21,7 @@
 #include "cpu/cpu.h"
 #include "cpu/debug.h"
 #include "mem/phys.h"
+#include "splitmix64.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -100,10 +101,7 @@ static inline void stress_rng_seed(struct stress *s, uint64_t seed)
 
 static inline uint64_t stress_rand(struct stress *s)
 {
-    uint64_t z = (s->rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return splitmix64_next(&s->rng);
 }
 
 static inline uint32_t stress_below(struct stress *s, uint32_t n)

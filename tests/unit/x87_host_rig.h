@@ -9,6 +9,7 @@
 #define BT86_TESTS_X87_HOST_RIG_H
 
 #include "cpu/fpu/f80.h"
+#include "splitmix64.h"
 #include "x87_host_cli.h"
 
 #include <inttypes.h>
@@ -30,10 +31,7 @@ struct rng {
 
 static inline uint64_t rng_next(struct rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return splitmix64_next(&r->s);
 }
 
 static inline uint64_t rng_below(struct rng *r, uint64_t n)

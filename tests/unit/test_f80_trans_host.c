@@ -76,11 +76,11 @@ static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FSINCOS] = 0,   /* bit-exact */
     [OP_FPTAN] = 13,    /* inner ties at |r| > 1/4 */
     [OP_FPATAN] = 190,  /* ratios >= 1/32 */
-    [OP_F2XM1] = 2,     /* inner Horner ties at |x| >= 1/4 */
+    [OP_F2XM1] = 0,     /* bit-exact */
     [OP_FYL2X] = 5,     /* R fitted, not the ROM values */
     [OP_FYL2XP1] = 25,  /* R fitted, not the ROM values */
     [OP_FSIN_U] = 0,    /* bit-exact */
-    [OP_F2XM1_U] = 2,   /* as F2XM1 */
+    [OP_F2XM1_U] = 0,   /* bit-exact */
     [OP_FPATAN_U] = 3,  /* as FPATAN */
     [OP_FYL2X_U] = 5,   /* as FYL2X */
     [OP_FYL2XP1_U] = 5, /* as FYL2XP1 */

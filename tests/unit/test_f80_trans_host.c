@@ -74,7 +74,7 @@ static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FSIN] = 0,      /* bit-exact */
     [OP_FCOS] = 0,      /* bit-exact */
     [OP_FSINCOS] = 0,   /* bit-exact */
-    [OP_FPTAN] = 13,    /* inner ties at |r| > 1/4 */
+    [OP_FPTAN] = 4,     /* inner t2 of Pd at |r| > 1/2 */
     [OP_FPATAN] = 190,  /* ratios >= 1/32 */
     [OP_F2XM1] = 0,     /* bit-exact */
     [OP_FYL2X] = 5,     /* R fitted, not the ROM values */

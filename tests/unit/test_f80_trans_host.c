@@ -77,13 +77,13 @@ static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FPTAN] = 4,     /* inner t2 of Pd at |r| > 1/2 */
     [OP_FPATAN] = 190,  /* ratios >= 1/32 */
     [OP_F2XM1] = 0,     /* bit-exact */
-    [OP_FYL2X] = 5,     /* R fitted, not the ROM values */
-    [OP_FYL2XP1] = 25,  /* R fitted, not the ROM values */
+    [OP_FYL2X] = 2,     /* P fitted, not the ROM values */
+    [OP_FYL2XP1] = 12,  /* P fitted, not the ROM values */
     [OP_FSIN_U] = 0,    /* bit-exact */
     [OP_F2XM1_U] = 0,   /* bit-exact */
     [OP_FPATAN_U] = 3,  /* as FPATAN */
-    [OP_FYL2X_U] = 5,   /* as FYL2X */
-    [OP_FYL2XP1_U] = 5, /* as FYL2XP1 */
+    [OP_FYL2X_U] = 3,   /* as FYL2X */
+    [OP_FYL2XP1_U] = 3, /* as FYL2XP1 */
 };
 
 static uint16_t op_sw_mask(enum op op)

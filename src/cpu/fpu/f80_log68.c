@@ -8,9 +8,15 @@
  *   interval that always holds exactly one 68-bit number. That recovers L bit
  *   for bit, so the pipeline below was fitted on exact L values rather than on
  *   rounded results.
- * - One core, log2((1 + t) / (1 - t)) = 2 log2(e) atanh t = t (C + z R(z)):
- *   z = RN68(t * t), T = RN68(t * C), S = RN68(RN68(t * z) * R(z)) (Cody and
- *   Waite's shape; t * RN68(C + z R) or an exact T + S match only 65-80% of L).
+ * - One core, log2((1 + t) / (1 - t)) = 2 log2(e) atanh t = u (1 + z P(z)) with
+ *   u = t C: z = RN68(t * t), T = RN68(t * C), S = RN68(RN68(T * z) * P(z)),
+ *   P ~ 1/3 + z/5 + z^2/7 + ... (t * RN68(C + z R) or an exact T + S match only
+ *   65-80% of L). The multiplier of P is RN68(T * z), not RN68(t * z) * C: each
+ *   L bounds P to an interval, and pairs of arguments 5e-8 apart in z then need
+ *   P values at most 1.4 68-bit units apart (9 disjoint pairs in 380,000 probes)
+ *   where RN68(t * z) needs 3.2 (22 pairs); ten other placements of the
+ *   roundings (t * RN68(z R), z * RN68(t R), T * RN68(z P), exact products, u^2
+ *   as argument, ...) give 17-34 pairs.
  * - FYL2X: x = 2^e * m with m in [1, 2); m > sqrt 2 gives m / 2 and e + 1;
  *   t = RN68((m - 1) / (m + 1)), L = RN68(RN68(e + T) + S) (other orders:
  *   RN68(e + RN68(T + S)), e + T + S exact, RN68(RN68(e + S) + T) match 75-98%).
@@ -23,33 +29,36 @@
  *   FYL2X gives L = RN68(RN68(t) * C) in 6000 of 6000 cases, C one unit away in
  *   < 500; the sawtooth of FYL2XP1 of tiny x, L = RN68(x * C / 2), pins the
  *   same constant.
- * - R(z) ~ C (1/3 + z/5 + z^2/7 + ...), Horner at 68 bits, on z <= 1/16 (FYL2X
- *   needs only z <= (3 - 2 sqrt 2)^2 ~ 0.0294). Each recovered L bounds R(z) to
- *   an interval (undoing the two RN68 steps after R); the coefficients minimize
- *   the largest residual relative to the interval half-widths over 118,000
- *   such intervals (Lawson's iteration, Chebyshev basis on [0, 1/16]). Ten
- *   coefficients cannot fit them; twelve leave ~0.3% of fresh L values with
- *   1/8 <= |t| < 1/4 one 68-bit unit off (those lie within ~0.003 of a 68-bit
- *   rounding boundary). The fitted R's error against the series has the shape
- *   and size (+-0.8 * 2^-68) of the minimax rational of degree (3, 4) in z on
- *   [0, 1/16]: probably the host's true form, not yet pinned exactly. */
+ * - P(z) = p0 + RN68(z * Q(z)), Q by Horner at 68 bits, the last addition of
+ *   p0 not rounded (a regression of the mismatch sign on our own rounding errors
+ *   singled out that step at 15 sigma; rounding it gives 13% more mismatches).
+ *   P is fitted on z <= 1/16 (FYL2X needs only z <= (3 - 2 sqrt 2)^2 ~ 0.0294):
+ *   each recovered L bounds P(z) to an interval (undoing RN68(T + S) and the
+ *   product with RN68(T * z)); the 12 coefficients minimize the largest residual
+ *   relative to the interval half-widths over 118,000 such intervals (Lawson's
+ *   iteration, Chebyshev basis on [0, 1/16]), then are rounded to 68 bits. Eleven
+ *   or thirteen coefficients do worse on fresh data (318, 269 against 229 of
+ *   111,000 L off by one 68-bit unit, the former form with R had 349). The
+ *   intervals are not all consistent (largest residual 1.04 half-widths), so
+ *   the coefficients are not the host's ROM values; the misses lie within
+ *   ~0.003 68-bit units of a rounding boundary, at 1/8 <= |t| < 1/4. */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide log_c = F80W_C68(0, 0xB8AA3B295C17F0BB, 0xC000000000000000, 1);
 
-static const struct f80_wide log_r[] = {
-    F80W_C68(0, 0xF6384EE1D01FEB55, 0x7000000000000000, -1),
-    F80W_C68(0, 0x93BB62877CE08FC4, 0xE000000000000000, -1),
-    F80W_C68(0, 0xD30BB153D6264095, 0xA000000000000000, -2),
-    F80W_C68(0, 0xA42589EC233284DF, 0x4000000000000000, -2),
-    F80W_C68(0, 0x864D4240BB44B5AE, 0x2000000000000000, -2),
-    F80W_C68(0, 0xE347ADBC38150417, 0xB000000000000000, -3),
-    F80W_C68(0, 0xC4F9B16C481C888F, 0x4000000000000000, -3),
-    F80W_C68(0, 0xADCF106E7611FBE2, 0x5000000000000000, -3),
-    F80W_C68(0, 0x9B6EF667D0F69F7B, 0xD000000000000000, -3),
-    F80W_C68(0, 0x8DB31B094437588E, 0x7000000000000000, -3),
-    F80W_C68(0, 0xED5140D25EC869F2, 0xF000000000000000, -4),
-    F80W_C68(0, 0xA9BB5B1922268606, 0xB000000000000000, -3),
+static const struct f80_wide log_p[] = {
+    F80W_C68(0, 0xAAAAAAAAAAAAAA73, 0x8000000000000000, -2),
+    F80W_C68(0, 0xCCCCCCCCCCCDA503, 0xD000000000000000, -3),
+    F80W_C68(0, 0x9249249248940DC3, 0x8000000000000000, -3),
+    F80W_C68(0, 0xE38E38E3EB3C4877, 0x1000000000000000, -4),
+    F80W_C68(0, 0xBA2E8B926CBDBE2D, 0x3000000000000000, -4),
+    F80W_C68(0, 0x9D89DA5236020328, 0x9000000000000000, -4),
+    F80W_C68(0, 0x88886D2CB280728C, 0x2000000000000000, -4),
+    F80W_C68(0, 0xF0F34DF0B8C69CE5, 0x2000000000000000, -5),
+    F80W_C68(0, 0xD778C3D128AE0614, 0xE000000000000000, -5),
+    F80W_C68(0, 0xC481CE2E26F7CE30, 0xE000000000000000, -5),
+    F80W_C68(0, 0xA3F2F6315B277C95, 0x2000000000000000, -5),
+    F80W_C68(0, 0xED17C8357AD8B834, 0x0000000000000000, -5),
 };
 
 /* sqrt 2 = 0xB504F333F9DE6484.597... * 2^-63: significands above it are reduced
@@ -57,13 +66,16 @@ static const struct f80_wide log_r[] = {
  * give the same L for the three significands in between). */
 static const struct f80_wide sqrt2 = F80W_C68(0, 0xB504F333F9DE6484, 0x597D89B3754ABE9F, 0);
 
-/* T = RN68(t * C) and S = RN68(RN68(t * z) * R(z)). */
+/* T = RN68(t * C) and S = RN68(RN68(T * z) * P(z)), P = p0 + RN68(z * Q(z)) with
+ * the last addition exact (Q by Horner at 68 bits). */
 static void log_core(struct f80_wide t, struct f80_wide *big, struct f80_wide *small)
 {
     struct f80_wide z = f80w_mul68(t, t);
-    struct f80_wide r = f80w_horner68(log_r, sizeof log_r / sizeof log_r[0], z);
+    const int n = sizeof log_p / sizeof log_p[0];
+    struct f80_wide q = f80w_horner68(log_p + 1, n - 1, z);
+    struct f80_wide p = f80w_add(log_p[0], f80w_mul68(z, q));
     *big = f80w_mul68(t, log_c);
-    *small = f80w_mul68(f80w_mul68(t, z), r);
+    *small = f80w_round68(f80w_mul_sticky(f80w_mul68(*big, z), p));
 }
 
 struct f80_wide f80w_log2_68(struct f80_wide x)

@@ -51,23 +51,40 @@
  * a + b z + c z^2 to those host sides directly (fewest contradicted sides over
  * ~5,000 arguments at |r| >= 1/4) and moved n3, n4 slightly (Pd stayed put); at exact ties of the
  * final adds the host rounds to even (~40,000 sensitive ties, independent of the discarded bits of
- * z t1, of the sign of r and of the quadrant). */
+ * z t1, of the sign of r and of the quadrant).
+ *
+ * The same measurement one level further in settled the rest. Taking only the
+ * arguments where rounding t2 itself (d2 + RN68(z t3), n2 + RN68(z t3)) the
+ * other way changes the verdict (the t1 ones mix in the discrete rounding of
+ * z t2 and had hidden it), the host's side in each z bin of width 1/40 flips
+ * at one sharp offset (0-8 contradictions in 150-400 arguments per bin at
+ * 1/4 <= z < 0.6): Pd's t2 lies above ours by a bump, 0.18 unit of t2 at
+ * z ~ 0.42 falling to 0 at z = 0.25 and 0.6 and negative below (the earlier
+ * "scatter" was that bump averaged over wide bins); Pn's by a smaller one of
+ * the same shape. The quadratic a + b z + c z^2 with fewest contradicted sides
+ * (a a whole unit of d2 or n2, b and c on a grid; Pd: -1, 5.42, -6.2 units of
+ * 2^-72 over 3,500 arguments; Pn: 0, 2.0, -3.75 units of 2^-75 over 250) was
+ * added to d2..d4 and n2..n4, d4 now lying just under 2^-19. Fresh arguments
+ * at |r| >= 1/4: misses 147 -> 5 (x in [1/2, 1), 1M) and 106 -> 1 (|x| in
+ * [1, 32), 1.5M). Regrouping the Horner steps (Estrin, z^2 terms, fused
+ * steps), a wider or narrower z in the inner products and truncated inner
+ * products were all measured worse (notes of the fourth attempt). */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide tan_num[] = {
     F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
-    F80W_C68(1, 0xCC3A370AA4A78927, 0x0000000000000000, -3),   /* n1 */
-    F80W_C68(0, 0xBAE23C0C0DF90B4E, 0x9000000000000000, -8),   /* n2 */
-    F80W_C68(1, 0xAFA1F16E6FB500D1, 0xF000000000000000, -15),   /* n3 */
-    F80W_C68(0, 0xB6A503B056EB1A26, 0x1000000000000000, -25),   /* n4 */
+    F80W_C68(1, 0xCC3A370AA4A78927, 0x0000000000000000, -3),  /* n1 */
+    F80W_C68(0, 0xBAE23C0C0DF90B4E, 0x9000000000000000, -8),  /* n2 */
+    F80W_C68(1, 0xAFA1F16E6FB500D1, 0xF000000000000000, -15), /* n3 */
+    F80W_C68(0, 0xB6A503B056EB1A26, 0x1000000000000000, -25), /* n4 */
 };
 
 static const struct f80_wide tan_den[] = {
     F80W_C68(0, 0xB9F25A5EEF7C79A2, 0xC000000000000000, 0),   /* A */
-    F80W_C68(1, 0xAF0574AC9E2788B6, 0x4000000000000000, -1),   /* d1 */
-    F80W_C68(0, 0xA36F5651E07EE267, 0x0000000000000000, -5),   /* d2 */
-    F80W_C68(1, 0x9978EFFE48A95AC2, 0xE000000000000000, -11),   /* d3 */
-    F80W_C68(0, 0xFFFFFFFFFFFFFFD5, 0x6000000000000000, -20),   /* d4 */
+    F80W_C68(1, 0xAF0574AC9E2788B6, 0x4000000000000000, -1),  /* d1 */
+    F80W_C68(0, 0xA36F5651E07EE267, 0x0000000000000000, -5),  /* d2 */
+    F80W_C68(1, 0x9978EFFE48A95AC2, 0xE000000000000000, -11), /* d3 */
+    F80W_C68(0, 0xFFFFFFFFFFFFFFD5, 0x6000000000000000, -20), /* d4 */
 };
 
 struct f80_wide f80w_tan68(struct f80_wide r, bool odd)

@@ -17,7 +17,9 @@
  * rounding flips at 0.25 and 0.75 of an ulp, so the sum is exact. Rounding A to
  * 68 bits before that sum cut the mismatches of the three other quadrant cases
  * by a factor 3-5 for ratios near 1 (A = 68-bit value), while for x > 0 the
- * unrounded A is right (there the host keeps q + correction exact).
+ * unrounded A is right (there the host keeps q + correction exact). The sum
+ * is exact for tiny q as well whenever the 68-bit A's bits fit it (few-bit
+ * operands: y = 1, x = 2^-65 is the tie pi68/2 - 2^-65, even to nearest).
  *
  * Dividing first (q rounded to nearest at 68 bits) matched the host bit for bit
  * for ratios below 2^-9 (1.2 M probes; 67 or 69 bits give ~3% mismatches).
@@ -46,7 +48,9 @@
  * every Horner product and sum inside N and M (seen as jumps of the mean error
  * where one of them changes binade; they place M's z^7 coefficient at a power
  * of two relative to M(0)), which leaves a per-argument scatter of ~0.8 units of
- * c that only the exact constants could reproduce. */
+ * c that only the exact constants could reproduce. The scatter also steps up
+ * where t * N changes binade (in that scale): the host rounds t * N to 68 bits
+ * before dividing by M; modelling that rounding with the fitted N loses. */
 #include "cpu/fpu/f80_wide.h"
 
 /* P(z) = N(z) / M(z), M(0) = 1: the rational fitted to the host's exact results. */

@@ -192,6 +192,30 @@ static void patan_quadrants_and_zeros(void **state)
     assert_f80(f80_patan(&env, POS_ZERO, NEG_ONE), 0x4000, 0xC90FDAA22168C234u);
 }
 
+/* pi/2 -+ atan(q) for a ratio q = 2^-65: the host adds its 68-bit atan(q) (= q)
+ * to its 68-bit pi/2 exactly, so the result can be a tie or exact. pi68/2 in
+ * units of 2^-67 is 0xC90FDAA22168C234C: minus 4 is ...C234.8 (a tie: even
+ * C234 to nearest, C235 upward with C1 set), plus 4 is exactly ...C235 (C1
+ * clear upward). Measured on the host x87 (AMD EPYC) in all four modes. */
+static void patan_exact_sum_tiny_ratio(void **state)
+{
+    (void)state;
+    const struct f80 tiny = F(0x3FBE, 0x8000000000000000u),
+                     neg_tiny = F(0xBFBE, 0x8000000000000000u);
+    struct f80_env env = env_rc(F80_RC_NEAREST);
+    assert_f80(f80_patan(&env, ONE, tiny), 0x3FFF, 0xC90FDAA22168C234u);
+    assert_int_equal(env.flags & F80_C1, 0);
+    env = env_rc(F80_RC_UP);
+    assert_f80(f80_patan(&env, ONE, tiny), 0x3FFF, 0xC90FDAA22168C235u);
+    assert_int_equal(env.flags & F80_C1, F80_C1);
+    env = env_rc(F80_RC_UP);
+    assert_f80(f80_patan(&env, ONE, neg_tiny), 0x3FFF, 0xC90FDAA22168C235u);
+    assert_int_equal(env.flags & F80_C1, 0);
+    env = env_rc(F80_RC_DOWN);
+    assert_f80(f80_patan(&env, ONE, neg_tiny), 0x3FFF, 0xC90FDAA22168C235u);
+    assert_int_equal(env.flags & F80_C1, 0);
+}
+
 /* F2XM1: 2^1 - 1 = 1 and 2^-1 - 1 = -0.5 at the ends of the SDM's domain. */
 static void f2xm1_domain_ends(void **state)
 {
@@ -260,10 +284,15 @@ static void yl2xp1_cases(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(zeros_are_exact),   cmocka_unit_test(values_at_one_half),
-        cmocka_unit_test(tiny_arguments),    cmocka_unit_test(out_of_range_sets_c2),
-        cmocka_unit_test(nans_and_invalid),  cmocka_unit_test(patan_quadrants_and_zeros),
-        cmocka_unit_test(f2xm1_domain_ends), cmocka_unit_test(yl2x_cases),
+        cmocka_unit_test(zeros_are_exact),
+        cmocka_unit_test(values_at_one_half),
+        cmocka_unit_test(tiny_arguments),
+        cmocka_unit_test(out_of_range_sets_c2),
+        cmocka_unit_test(nans_and_invalid),
+        cmocka_unit_test(patan_quadrants_and_zeros),
+        cmocka_unit_test(patan_exact_sum_tiny_ratio),
+        cmocka_unit_test(f2xm1_domain_ends),
+        cmocka_unit_test(yl2x_cases),
         cmocka_unit_test(yl2xp1_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,9 @@
  * rounding flips at 0.25 and 0.75 of an ulp, so the sum is exact. Rounding A to
  * 68 bits before that sum cut the mismatches of the three other quadrant cases
  * by a factor 3-5 for ratios near 1 (A = 68-bit value), while for x > 0 the
- * unrounded A is right (there the host keeps q + correction exact).
+ * unrounded A is right (there the host keeps q + correction exact). The sum
+ * is exact for tiny q as well whenever the 68-bit A's bits fit it (few-bit
+ * operands: y = 1, x = 2^-65 is the tie pi68/2 - 2^-65, even to nearest).
  *
  * Dividing first (q rounded to nearest at 68 bits) matched the host bit for bit
  * for ratios below 2^-9 (1.2 M probes; 67 or 69 bits give ~3% mismatches).
@@ -46,7 +48,9 @@
  * every Horner product and sum inside N and M (seen as jumps of the mean error
  * where one of them changes binade; they place M's z^7 coefficient at a power
  * of two relative to M(0)), which leaves a per-argument scatter of ~0.8 units of
- * c that only the exact constants could reproduce. */
+ * c that only the exact constants could reproduce. The scatter also steps up
+ * where t * N changes binade (in that scale): the host rounds t * N to 68 bits
+ * before dividing by M; modelling that rounding with the fitted N loses. */
 #include "cpu/fpu/f80_wide.h"
 
 /* P(z) = N(z) / M(z), M(0) = 1: the rational fitted to the host's exact results. */
@@ -91,6 +95,13 @@ static struct f80_wide atan_core(struct f80_wide q)
     return f80w_add(q, f80w_mul68(t, p));
 }
 
+/* Trailing zero bits of a nonzero 128-bit significand. */
+static int ctz128(unsigned __int128 m)
+{
+    uint64_t lo = (uint64_t)m;
+    return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(m >> 64));
+}
+
 static const struct f80_wide pi68 = F80W_C68(0, 0xC90FDAA22168C234, 0xC000000000000000, 1);
 
 struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact)
@@ -105,12 +116,14 @@ struct f80_wide f80w_atan2_68(struct f80_wide y, struct f80_wide x, bool *exact)
     *exact = q.exp >= -9;
     if (steep || nx) {
         a = f80w_round68(a);
-        /* two 68-bit values: exact while the sum fits in 128 bits */
-        *exact = a.exp >= -57;
-        if (steep)
-            a = f80w_sub(f80w_scale(pi68, -1), a);
-        if (nx)
-            a = f80w_sub(pi68, a);
+        /* base -+ a in one exact addition when every set bit of the 68-bit a
+         * lies inside the 128-bit window of the sum (always for a >= 2^-59;
+         * for smaller a only if its low bits are zero, e.g. few-bit operands,
+         * where the host's sum is still exact: pi68/2 - 2^-65 is a tie). */
+        struct f80_wide base = steep ? f80w_scale(pi68, -1) : pi68;
+        struct f80_wide sum = steep && nx ? f80w_add(base, a) : f80w_sub(base, a);
+        *exact = a.m == 0 || a.exp + (int32_t)ctz128(a.m) >= sum.exp;
+        a = sum;
     }
     a.neg = ny;
     return a;

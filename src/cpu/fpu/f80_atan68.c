@@ -24,66 +24,56 @@
  * Dividing first (q rounded to nearest at 68 bits) matched the host bit for bit
  * for ratios below 2^-9 (1.2 M probes; 67 or 69 bits give ~3% mismatches).
  *
- * atan(q) itself, q >= 2^-9: q + RN68(t * P(z)) with z = RN68(q^2), t = RN68(q z),
- * the sum exact. A regression of the host's residuals on the rounding errors of
- * candidate steps gave weights 0.90 +- 0.13 for z and 1.01 +- 0.09 for t (other
- * groupings ~0); rounding t * P at 66/67/68/69/70 bits or not at all gave
- * 2148/989/788/870/927/996 mismatches in 80,000 checks.
+ * atan(q) itself, q >= 2^-9: V = q + c, the sum exact, with
  *
- * P approximates (atan s - s) / s^3 (s = sqrt z), and it is a rational function
- * N(z)/M(z) of degrees 7 and 7: the host's deviation D = (P - that) * 2^64,
- * measured from 4.5 M host results (FPATAN(q, 1), the midpoint of the half-ulp
- * interval that RD, RU and RN + C1 give, averaged in 120 windows of q, two
- * seeds agreeing to ~0.001 ulp), has the equal-ripple relative error (~2^-70.4)
- * and the zeros of a near-minimax [7/7] rational on [0, 1], which no polynomial
- * of that many extrema could reach; a least-squares fit of N/M to the measured
- * D (plus D = 4.8 - 730 z from rounding thresholds below q = 1/16) has
- * chi2/dof 1.70 with [7/7], 1.72 with [6/8], 29 with [8/6] and 10^7 with [6/6].
- * The coefficients below refine that fit by linearised least squares on 936 k
- * probes whose host result is exactly representable (RD == RU, so the host's
- * correction c is known exactly), q >= 0.03: that removed a bias of about one
- * 68-bit unit of c below q = 1/4 left by the averaged fit (exact matches of c on
- * held-out seeds 12-53% -> 57-59% there, unchanged above 1/4). They are still
- * not the host's 68-bit ROM values, and P is evaluated exactly: the host rounds
- * every Horner product and sum inside N and M (seen as jumps of the mean error
- * where one of them changes binade; they place M's z^7 coefficient at a power
- * of two relative to M(0)), which leaves a per-argument scatter of ~0.8 units of
- * c that only the exact constants could reproduce. The scatter also steps up
- * where t * N changes binade (in that scale): the host rounds t * N to 68 bits
- * before dividing by M; modelling that rounding with the fitted N loses. */
+ *   z = RN68(q^2), t = RN68(q z)
+ *   N = N68(z), M = M68(z)        Horner, every product and every sum RN68
+ *   c = RN68(RN68(t N) / M)       the quotient rounded once
+ *
+ * N/M is the [7/7] rational in z that minimises the largest RELATIVE error of
+ * atan(q) ~ q + q^3 N/M on q in [0, 1] (equal ripple 5.52e-22 = 2^-70.6 at 16
+ * points, computed by a Remez exchange in 400-bit arithmetic with the extremal
+ * points themselves refined to 1e-22), scaled so that M's z^7 coefficient is
+ * 2^-10 and rounded to nearest at 68 bits; n0, n1 are one unit larger in
+ * magnitude and n4, n5 two and one units smaller than that rounding (n6, n7
+ * never change a result). How it was found: the host's deviation from atan
+ * has the equal ripple and zeros of a near-minimax [7/7]; the mean error jumps
+ * where a Horner product or sum changes binade put M's z^7 coefficient at a
+ * power of two; the per-window scatter of the correction c, and its steps
+ * where t N changes binade, fix the evaluation order above. Among the minimax
+ * criteria (relative or absolute error of atan, of c or of N/M, weights q^2,
+ * q^4, intervals ending at 0.99 ... 1.01) only the relative error of atan on
+ * [0, 1] reproduces the host's mean error below q = 1/4, and only when the
+ * extremal points are exact to far beyond double precision (points found in
+ * doubles move the 68-bit coefficients by 10-20 units). With the four
+ * one- and two-unit corrections (a coordinate search on probes whose host
+ * result is exactly representable, RD == RU, so that c is known exactly) the
+ * model gives the host's c in all of 1.2 million such probes with q in
+ * [0.01, 1], of which 770,000 were held out. */
 #include "cpu/fpu/f80_wide.h"
 
-/* P(z) = N(z) / M(z), M(0) = 1: the rational fitted to the host's exact results. */
+/* N and M in the host's scale (M's z^7 coefficient 2^-10), n0 first. */
 static const struct f80_wide num_coef[] = {
-    F80W_C68(1, 0xaaaaaaaaaaaaaaa1, 0x436d9e74dd2b6a93, -2),  /* n0 */
-    F80W_C68(1, 0xf76aa41552e1d336, 0x1cffc9e28f77be95, -1),  /* n1 */
-    F80W_C68(1, 0x88cf7daca6efae83, 0xce40380985644eec, 0),   /* n2 */
-    F80W_C68(1, 0x905aae51f63d9e6d, 0xf1502a0ce0a011bb, -1),  /* n3 */
-    F80W_C68(1, 0x943ef12d9ae8ae09, 0x1cd0416a093ca238, -3),  /* n4 */
-    F80W_C68(1, 0x8598c153a4d14d0b, 0x59d8d317aa3693df, -6),  /* n5 */
-    F80W_C68(1, 0x98869a497ebf2e8b, 0x96a3010cd7180444, -11), /* n6 */
-    F80W_C68(1, 0xdd0b20e26b8bd37d, 0x0cb8d9800eff99fc, -22), /* n7 */
+    F80W_C68(1, 0xfb86924c075d91ff, 0x3000000000000000, -2), /* n0 */
+    F80W_C68(1, 0xb64fbeb43caec8d4, 0x7000000000000000, 0), /* n1 */
+    F80W_C68(1, 0xc99c37596f7bf048, 0x2000000000000000, 0), /* n2 */
+    F80W_C68(1, 0xd4b6ae36d5b8e360, 0x0000000000000000, -1), /* n3 */
+    F80W_C68(1, 0xda6e56e03810db7b, 0xc000000000000000, -3), /* n4 */
+    F80W_C68(1, 0xc4d3af2f7fa83cdc, 0xf000000000000000, -6), /* n5 */
+    F80W_C68(1, 0xe0afbde8c5ae3f30, 0xd000000000000000, -11), /* n6 */
+    F80W_C68(1, 0xa2c53dd69db54520, 0xa000000000000000, -21), /* n7 */
 };
 
 static const struct f80_wide den_coef[] = {
-    F80W_C68(0, 0x8000000000000000, 0x0000000000000000, 0),   /* m0 */
-    F80W_C68(0, 0xdff66176648fc2cd, 0xf3be812be6bd839c, 1),   /* m1 */
-    F80W_C68(0, 0x9c15134417b6dbc8, 0x59125d5bfe740103, 2),   /* m2 */
-    F80W_C68(0, 0xdce9f4f742fda762, 0x0b276bf39aeef3e4, 1),   /* m3 */
-    F80W_C68(0, 0xa784b3937e1a5afa, 0xf36b743398d7c179, 0),   /* m4 */
-    F80W_C68(0, 0x839f3c6cc95b5fb2, 0x7a5ca164ad316ece, -2),  /* m5 */
-    F80W_C68(0, 0xbc76450cac153952, 0xca755c6c75bda111, -6),  /* m6 */
-    F80W_C68(0, 0xadc8c62dc8d82354, 0xd07d8983c2a0db13, -11), /* m7 */
+    F80W_C68(0, 0xbca4edb905862d89, 0xd000000000000000, 0), /* m0 */
+    F80W_C68(0, 0xa507bf7c87f0cf2c, 0x9000000000000000, 2), /* m1 */
+    F80W_C68(0, 0xe603918fea128e02, 0x2000000000000000, 2), /* m2 */
+    F80W_C68(0, 0xa2c4e11df337a726, 0x0000000000000000, 2), /* m3 */
+    F80W_C68(0, 0xf6d6f58f5d554d66, 0x6000000000000000, 0), /* m4 */
+    F80W_C68(0, 0xc1ee831d4e1ef435, 0x6000000000000000, -2), /* m5 */
+    F80W_C68(0, 0x8ad3b33eb2b2e352, 0x2000000000000000, -5), /* m6 */
+    F80W_C68(0, 0x8000000000000000, 0x0000000000000000, -10), /* m7 */
 };
-
-/* c0 + z * (c1 + z * (...)), exactly up to truncation at 128 bits. */
-static struct f80_wide horner(const struct f80_wide *c, int n, struct f80_wide z)
-{
-    struct f80_wide v = c[n - 1];
-    for (int k = n - 2; k >= 0; k--)
-        v = f80w_add(f80w_mul(v, z), c[k]);
-    return v;
-}
 
 /* The host's atan(q), 0 < q <= 1, exact up to a sticky bit. */
 static struct f80_wide atan_core(struct f80_wide q)
@@ -91,8 +81,9 @@ static struct f80_wide atan_core(struct f80_wide q)
     if (q.exp < -9)
         return f80w_atan(q);
     struct f80_wide z = f80w_mul68(q, q), t = f80w_mul68(q, z);
-    struct f80_wide p = f80w_div(horner(num_coef, 8, z), horner(den_coef, 8, z));
-    return f80w_add(q, f80w_mul68(t, p));
+    struct f80_wide n = f80w_horner68(num_coef, 8, z), m = f80w_horner68(den_coef, 8, z);
+    struct f80_wide c = f80w_round68(f80w_div_sticky(f80w_mul68(t, n), m));
+    return f80w_add(q, c);
 }
 
 /* Trailing zero bits of a nonzero 128-bit significand. */

@@ -75,13 +75,13 @@ static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FCOS] = 0,      /* bit-exact */
     [OP_FSINCOS] = 0,   /* bit-exact */
     [OP_FPTAN] = 1,     /* 2 in 17M measured */
-    [OP_FPATAN] = 190,  /* ratios >= 1/32 */
+    [OP_FPATAN] = 0,    /* bit-exact */
     [OP_F2XM1] = 0,     /* bit-exact */
     [OP_FYL2X] = 2,     /* P fitted, not the ROM values */
     [OP_FYL2XP1] = 12,  /* P fitted, not the ROM values */
     [OP_FSIN_U] = 0,    /* bit-exact */
     [OP_F2XM1_U] = 0,   /* bit-exact */
-    [OP_FPATAN_U] = 3,  /* as FPATAN */
+    [OP_FPATAN_U] = 0,  /* bit-exact */
     [OP_FYL2X_U] = 3,   /* as FYL2X */
     [OP_FYL2XP1_U] = 3, /* as FYL2XP1 */
 };

@@ -38,10 +38,10 @@
  * points themselves refined to 1e-22), scaled so that M's z^7 coefficient is
  * 2^-10 and rounded to nearest at 68 bits; n0, n1 are one unit larger in
  * magnitude and n4, n5 two and one units smaller than that rounding (n6, n7
- * never change a result). How it was found: the host's deviation from atan
- * has the equal ripple and zeros of a near-minimax [7/7]; the mean error jumps
- * where a Horner product or sum changes binade put M's z^7 coefficient at a
- * power of two; the per-window scatter of the correction c, and its steps
+ * made no difference in any probe). How it was found: the host's deviation
+ * from atan has the equal ripple and zeros of a near-minimax [7/7]; the mean
+ * error jumps where a Horner product or sum changes binade put M's z^7
+ * coefficient at a power of two; the per-window scatter of the correction c, and its steps
  * where t N changes binade, fix the evaluation order above. Among the minimax
  * criteria (relative or absolute error of atan, of c or of N/M, weights q^2,
  * q^4, intervals ending at 0.99 ... 1.01) only the relative error of atan on

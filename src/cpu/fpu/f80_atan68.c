@@ -44,10 +44,11 @@
  * coefficient at a power of two; the per-window scatter of the correction c,
  * and its steps where t N changes binade, fix the evaluation order above.
  * Among the minimax criteria (relative or absolute error of atan, of c or of
- * N/M, weights q^2, q^4, intervals ending at 0.99 ... 1.01) only the relative error of atan on
- * [0, 1] reproduces the host's mean error below q = 1/4, and only when the
- * extremal points are exact to far beyond double precision (points found in
- * doubles move the 68-bit coefficients by 10-20 units). With the four
+ * N/M, weights q^2, q^4, intervals ending at 0.99 ... 1.01) only the
+ * relative error of atan on [0, 1] reproduces the host's mean error below
+ * q = 1/4, and only when the extremal points are exact to far beyond double
+ * precision (points found in doubles move the 68-bit coefficients by 10-20
+ * units). With the four
  * one- and two-unit corrections (a coordinate search on probes whose host
  * result is exactly representable, RD == RU, so that c is known exactly) the
  * model gives the host's c in all of 1.2 million such probes with q in

@@ -71,8 +71,6 @@ struct f80 f80w_round(struct f80_env *env, struct f80_wide a, bool exact);
 /* Constants, correctly rounded to 128 bits. */
 struct f80_wide f80w_pi(void);
 
-/* atan(q) to ~124 bits (f80_wide_fn.c). */
-struct f80_wide f80w_atan(struct f80_wide q); /* 0 <= q <= 1 */
 /* The host x87's sine and cosine polynomials on |r| <= ~pi/4 (f80_trig68.c):
  * each internal step rounded at 68 bits, the last sum exact (sticky-jammed) for
  * the one rounding to 64 bits. */

@@ -48,7 +48,7 @@
  *   rational A/B as FPATAN has), and that scatter is skewed: with the minimax
  *   fit, 73% of the misses had the host's |S| larger, at every z. Scaling S by
  *   1 + 0.3 * 2^-68 (the scale that makes the misses of the training probes
- *   half larger, half smaller) cut the misses of 491,000 held-out probes from
+ *   half larger, half smaller) cut the misses of 373,000 held-out probes from
  *   1186 to 1115 and those of 16 test seeds x 1M FYL2XP1 from 1443 to 1309;
  *   on P that scale is p0 + 0.2 units (the rest of P is too small to matter),
  *   kept exact since p0 + RN68(z * Q) is not rounded. */

@@ -48,11 +48,10 @@
  * relative error of atan on [0, 1] reproduces the host's mean error below
  * q = 1/4, and only when the extremal points are exact to far beyond double
  * precision (points found in doubles move the 68-bit coefficients by 10-20
- * units). With the four
- * one- and two-unit corrections (a coordinate search on probes whose host
- * result is exactly representable, RD == RU, so that c is known exactly) the
- * model gives the host's c in all of 1.2 million such probes with q in
- * [0.01, 1], of which 770,000 were held out. */
+ * units). With the four one- and two-unit corrections (a coordinate search on
+ * probes whose host result is exactly representable, RD == RU, so that c is
+ * known exactly) the model gives the host's c in all of 1.2 million such
+ * probes with q in [0.01, 1], of which 770,000 were held out. */
 #include "cpu/fpu/f80_wide.h"
 
 /* N and M in the host's scale (M's z^7 coefficient 2^-10), n0 first. */

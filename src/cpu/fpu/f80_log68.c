@@ -8,15 +8,15 @@
  *   interval that always holds exactly one 68-bit number. That recovers L bit
  *   for bit, so the pipeline below was fitted on exact L values rather than on
  *   rounded results.
- * - One core, log2((1 + t) / (1 - t)) = 2 log2(e) atanh t = u (1 + z P(z)) with
- *   u = t C: z = RN68(t * t), T = RN68(t * C), S = RN68(RN68(T * z) * P(z)),
- *   P ~ 1/3 + z/5 + z^2/7 + ... (t * RN68(C + z R) or an exact T + S match only
- *   65-80% of L). The multiplier of P is RN68(T * z), not RN68(t * z) * C: each
- *   L bounds P to an interval, and pairs of arguments 5e-8 apart in z then need
- *   P values at most 1.4 68-bit units apart (9 disjoint pairs in 380,000 probes)
- *   where RN68(t * z) needs 3.2 (22 pairs); ten other placements of the
- *   roundings (t * RN68(z R), z * RN68(t R), T * RN68(z P), exact products, u^2
- *   as argument, ...) give 17-34 pairs.
+ * - One core, log2((1 + t) / (1 - t)) = 2 log2(e) atanh t = u (1 + z F(z)) with
+ *   u = t C and F = N / M a [3/4] rational in z = t^2, evaluated as FPATAN's is:
+ *   z = RN68(t * t), T = RN68(t * C), X = RN68(T * z), N and M by Horner with
+ *   every step rounded to 68 bits, S = RN68(RN68(X * N) / M). The multiplier is
+ *   RN68(T * z), not RN68(t * z) * C (pairs of close arguments need values of F at
+ *   most 1.4 68-bit units apart against 3.2 for the latter), and X * N is rounded
+ *   before the division: the host's scatter about RN68(X * N / M) at z <= 1e-10
+ *   has exactly the width of that one rounding (a likelihood test on 55,000
+ *   targeted probes preferred it to a rounded 1 / M, N, M or a plain half ulp).
  * - FYL2X: x = 2^e * m with m in [1, 2); m > sqrt 2 gives m / 2 and e + 1;
  *   t = RN68((m - 1) / (m + 1)), L = RN68(RN68(e + T) + S) (other orders:
  *   RN68(e + RN68(T + S)), e + T + S exact, RN68(RN68(e + S) + T) match 75-98%).
@@ -29,46 +29,34 @@
  *   FYL2X gives L = RN68(RN68(t) * C) in 6000 of 6000 cases, C one unit away in
  *   < 500; the sawtooth of FYL2XP1 of tiny x, L = RN68(x * C / 2), pins the
  *   same constant.
- * - P(z) = p0 + RN68(z * Q(z)), Q by Horner at 68 bits, the last addition of
- *   p0 not rounded (a regression of the mismatch sign on our own rounding errors
- *   singled out that step at 15 sigma; rounding it gives 13% more mismatches).
- *   P is fitted on z <= 1/16 (FYL2X needs only z <= (3 - 2 sqrt 2)^2 ~ 0.0294):
- *   each recovered L bounds P(z) to an interval (undoing RN68(T + S) and the
- *   product with RN68(T * z)); the 12 coefficients minimize the largest residual
- *   relative to the interval half-widths over 118,000 such intervals (Lawson's
- *   iteration, Chebyshev basis on [0, 1/16]), then are rounded to 68 bits. Eleven
- *   or thirteen coefficients do worse on fresh data (318, 269 against 229 of
- *   111,000 L off by one 68-bit unit, the former form with R had 349). The
- *   intervals are not all consistent (largest residual 1.04 half-widths), so
- *   the coefficients are not the host's ROM values; the misses lie within
- *   ~0.003 68-bit units of a rounding boundary, at 1/8 <= |t| < 1/4.
- * - p0 carries 0.2 of a 68-bit unit more than its 68-bit value: the host's S
- *   scatters about our S by ~1.4 * 2^-68 relative (pairs of close arguments
- *   show it; it is the size of three unmodelled 68-bit roundings, e.g. of a
- *   rational A/B as FPATAN has), and that scatter is skewed: with the minimax
- *   fit, 73% of the misses had the host's |S| larger, at every z. Scaling S by
- *   1 + 0.3 * 2^-68 (the scale that makes the misses of the training probes
- *   half larger, half smaller) cut the misses of 373,000 held-out probes from
- *   1186 to 1115 and those of 16 test seeds x 1M FYL2XP1 from 1443 to 1309;
- *   on P that scale is p0 + 0.2 units (the rest of P is too small to matter),
- *   kept exact since p0 + RN68(z * Q) is not rounded. */
+ * - The ROM values (docs/ARCHITECTURE.md, "log core"). F is the relative
+ *   minimax of atanh on t <= 0.2502 with the z-coefficient of the target moved,
+ *   but only the exact 68-bit N and M give the host's roundings of X * N, N, M and
+ *   S, and each targeted probe (an argument whose T + S lies within a unit of an
+ *   L rounding boundary) tells on which side the host's S falls. n0 and m0 came
+ *   from probes at z <= 1e-13, where only their last bits matter; the rest from
+ *   windows of 2,000 probes each at 0.004 <= z <= 0.06, in which shifting N and M
+ *   by a fraction of an ulp raised the agreement from ~0.96 to ~0.998; a cubic
+ *   through those shifts moved n1..n3 and m1..m3. m4 = 2^-5, as FPATAN's top
+ *   denominator coefficient is a power of two. Not every probe agrees yet
+ *   (0.998 of 496,000 at z >= 2^-11), so a few last bits are still off. */
 #include "cpu/fpu/f80_wide.h"
 
 static const struct f80_wide log_c = F80W_C68(0, 0xB8AA3B295C17F0BB, 0xC000000000000000, 1);
 
-static const struct f80_wide log_p[] = {
-    F80W_C68(0, 0xAAAAAAAAAAAAAA73, 0x8333333333333332, -2),
-    F80W_C68(0, 0xCCCCCCCCCCCDA503, 0xD000000000000000, -3),
-    F80W_C68(0, 0x9249249248940DC3, 0x8000000000000000, -3),
-    F80W_C68(0, 0xE38E38E3EB3C4877, 0x1000000000000000, -4),
-    F80W_C68(0, 0xBA2E8B926CBDBE2D, 0x3000000000000000, -4),
-    F80W_C68(0, 0x9D89DA5236020328, 0x9000000000000000, -4),
-    F80W_C68(0, 0x88886D2CB280728C, 0x2000000000000000, -4),
-    F80W_C68(0, 0xF0F34DF0B8C69CE5, 0x2000000000000000, -5),
-    F80W_C68(0, 0xD778C3D128AE0614, 0xE000000000000000, -5),
-    F80W_C68(0, 0xC481CE2E26F7CE30, 0xE000000000000000, -5),
-    F80W_C68(0, 0xA3F2F6315B277C95, 0x2000000000000000, -5),
-    F80W_C68(0, 0xED17C8357AD8B834, 0x0000000000000000, -5),
+static const struct f80_wide num_coef[] = {
+    F80W_C68(0, 0xC26E816F1BA9169F, 0xC000000000000000, -2), /* n0 */
+    F80W_C68(1, 0x954E207FD49A50EC, 0x2000000000000000, -1), /* n1 */
+    F80W_C68(0, 0x801D4F197E473799, 0xB000000000000000, -2), /* n2 */
+    F80W_C68(1, 0xD515D5CADD2BF318, 0xD000000000000000, -6), /* n3 */
+};
+
+static const struct f80_wide den_coef[] = {
+    F80W_C68(0, 0x91D2E11354BED126, 0xE000000000000000, 0),  /* m0 */
+    F80W_C68(1, 0x9BB9DBE5AC139010, 0x6000000000000000, 1),  /* m1 */
+    F80W_C68(0, 0xDC76107462B92F8B, 0x0000000000000000, 0),  /* m2 */
+    F80W_C68(1, 0xE5930247822CE2DD, 0x7000000000000000, -2), /* m3 */
+    F80W_C68(0, 0x8000000000000000, 0x0000000000000000, -5), /* m4 */
 };
 
 /* sqrt 2 = 0xB504F333F9DE6484.597... * 2^-63: significands above it are reduced
@@ -76,16 +64,15 @@ static const struct f80_wide log_p[] = {
  * give the same L for the three significands in between). */
 static const struct f80_wide sqrt2 = F80W_C68(0, 0xB504F333F9DE6484, 0x597D89B3754ABE9F, 0);
 
-/* T = RN68(t * C) and S = RN68(RN68(T * z) * P(z)), P = p0 + RN68(z * Q(z)) with
- * the last addition exact (Q by Horner at 68 bits). */
+/* T = RN68(t * C) and S = RN68(RN68(RN68(T * z) * N(z)) / M(z)). */
 static void log_core(struct f80_wide t, struct f80_wide *big, struct f80_wide *small)
 {
     struct f80_wide z = f80w_mul68(t, t);
-    const int n = sizeof log_p / sizeof log_p[0];
-    struct f80_wide q = f80w_horner68(log_p + 1, n - 1, z);
-    struct f80_wide p = f80w_add(log_p[0], f80w_mul68(z, q));
+    struct f80_wide n = f80w_horner68(num_coef, sizeof num_coef / sizeof num_coef[0], z);
+    struct f80_wide m = f80w_horner68(den_coef, sizeof den_coef / sizeof den_coef[0], z);
     *big = f80w_mul68(t, log_c);
-    *small = f80w_round68(f80w_mul_sticky(f80w_mul68(*big, z), p));
+    struct f80_wide x = f80w_mul68(*big, z);
+    *small = f80w_round68(f80w_div_sticky(f80w_mul68(x, n), m));
 }
 
 struct f80_wide f80w_log2_68(struct f80_wide x)

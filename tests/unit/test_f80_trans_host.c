@@ -77,13 +77,13 @@ static const unsigned budget_per_100k[OP_COUNT] = {
     [OP_FPTAN] = 1,     /* 2 in 17M measured */
     [OP_FPATAN] = 0,    /* bit-exact */
     [OP_F2XM1] = 0,     /* bit-exact */
-    [OP_FYL2X] = 0,     /* 0 in 4M measured */
-    [OP_FYL2XP1] = 1,   /* 3 in 4M measured */
+    [OP_FYL2X] = 0,     /* 0 in 13M measured */
+    [OP_FYL2XP1] = 0,   /* 0 in 13M measured */
     [OP_FSIN_U] = 0,    /* bit-exact */
     [OP_F2XM1_U] = 0,   /* bit-exact */
     [OP_FPATAN_U] = 0,  /* bit-exact */
     [OP_FYL2X_U] = 0,   /* as FYL2X */
-    [OP_FYL2XP1_U] = 1, /* as FYL2XP1 */
+    [OP_FYL2XP1_U] = 0, /* as FYL2XP1 */
 };
 
 static uint16_t op_sw_mask(enum op op)

@@ -82,9 +82,8 @@ static const struct f80_wide den_coef[] = {
 static struct f80_wide atan_core(struct f80_wide q)
 {
     struct f80_wide z = f80w_mul68(q, q), t = f80w_mul68(q, z);
-    struct f80_wide n = f80w_horner68(num_coef, sizeof num_coef / sizeof num_coef[0], z);
-    struct f80_wide m = f80w_horner68(den_coef, sizeof den_coef / sizeof den_coef[0], z);
-    struct f80_wide c = f80w_round68(f80w_div_sticky(f80w_mul68(t, n), m));
+    struct f80_wide c = f80w_rational68(t, num_coef, sizeof num_coef / sizeof num_coef[0], den_coef,
+                                        sizeof den_coef / sizeof den_coef[0], z);
     return f80w_add(q, c);
 }
 

@@ -73,11 +73,9 @@ static const struct f80_wide sqrt2 = F80W_C68(0, 0xB504F333F9DE6484, 0x597D89B37
 static void log_core(struct f80_wide t, struct f80_wide *big, struct f80_wide *small)
 {
     struct f80_wide z = f80w_mul68(t, t);
-    struct f80_wide n = f80w_horner68(num_coef, sizeof num_coef / sizeof num_coef[0], z);
-    struct f80_wide m = f80w_horner68(den_coef, sizeof den_coef / sizeof den_coef[0], z);
     *big = f80w_mul68(t, log_c);
-    struct f80_wide x = f80w_mul68(*big, z);
-    *small = f80w_round68(f80w_div_sticky(f80w_mul68(x, n), m));
+    *small = f80w_rational68(f80w_mul68(*big, z), num_coef, sizeof num_coef / sizeof num_coef[0],
+                             den_coef, sizeof den_coef / sizeof den_coef[0], z);
 }
 
 struct f80_wide f80w_log2_68(struct f80_wide x)

@@ -158,6 +158,14 @@ struct f80_wide f80w_horner68(const struct f80_wide *c, int n, struct f80_wide z
     return q;
 }
 
+struct f80_wide f80w_rational68(struct f80_wide x, const struct f80_wide *num, int num_n,
+                                const struct f80_wide *den, int den_n, struct f80_wide z)
+{
+    struct f80_wide n = f80w_horner68(num, num_n, z);
+    struct f80_wide m = f80w_horner68(den, den_n, z);
+    return f80w_round68(f80w_div_sticky(f80w_mul68(x, n), m));
+}
+
 /* 128 quotient bits, truncated; *inexact says whether a remainder is left. */
 static struct f80_wide div_quotient(struct f80_wide a, struct f80_wide b, bool *inexact)
 {

@@ -45,6 +45,10 @@ struct f80_wide f80w_mul68(struct f80_wide a, struct f80_wide b);
 struct f80_wide f80w_add68(struct f80_wide a, struct f80_wide b);
 /* c[0] + z*(c[1] + z*(... + z*c[n-1])) by Horner, every step rounded to 68 bits. */
 struct f80_wide f80w_horner68(const struct f80_wide *c, int n, struct f80_wide z);
+/* RN68(RN68(x * N(z)) / M(z)), N and M by f80w_horner68: the form in which the
+ * host's FPATAN and log cores evaluate their rationals (f80_atan68.c, f80_log68.c). */
+struct f80_wide f80w_rational68(struct f80_wide x, const struct f80_wide *num, int num_n,
+                                const struct f80_wide *den, int den_n, struct f80_wide z);
 struct f80_wide f80w_div(struct f80_wide a, struct f80_wide b);
 /* The quotient with a sticky bit in the last place when a remainder is left. */
 struct f80_wide f80w_div_sticky(struct f80_wide a, struct f80_wide b);
